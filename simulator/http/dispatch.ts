@@ -1,0 +1,229 @@
+// The REST pipeline for one instance: size limits, body, token, limits, route (605/610), permission (603), handler, envelope.
+import type { Request, Response } from 'express';
+import getRawBody from 'raw-body';
+import { ERR, MarketoError, type MarketoReason } from './errors.js';
+import { Params, parseBody, type ParsedBody } from './body.js';
+import { authenticate, type Caller } from './auth.js';
+import { failureBody, newRequestId, sendJson, successBody, type Reply } from './envelope.js';
+import type { HttpMethod, Operation, RestCall } from './operation.js';
+import { accessiblePartitions, hasPermission, type InstanceState } from '../domain/instance.js';
+import type { Runtime } from '../runtime.js';
+import type { Admission } from './limits.js';
+
+interface CompiledOperation {
+  op: Operation;
+  pattern: RegExp;
+  keys: string[];
+}
+
+export interface Router {
+  match(method: HttpMethod, path: string): { op: Operation; params: Record<string, string> } | MarketoReason;
+}
+
+/** Compiles operation paths (`/rest/v1/lead/:id.json`) into one matcher that knows 605 from 610. */
+export function createRouter(operations: Operation[]): Router {
+  const compiled: CompiledOperation[] = operations.map((op) => {
+    const keys: string[] = [];
+    const source = op.path
+      .split('/')
+      .map((segment) =>
+        segment.replace(/:([A-Za-z]+)|([.+*?^${}()|[\]\\])/g, (_, key: string | undefined, special: string | undefined) => {
+          if (key) {
+            keys.push(key);
+            return '([^/]+?)';
+          }
+          return `\\${special}`;
+        }),
+      )
+      .join('/');
+    return { op, pattern: new RegExp(`^${source}$`), keys };
+  });
+  return {
+    match(method, path) {
+      let pathMatched = false;
+      for (const c of compiled) {
+        const m = c.pattern.exec(path);
+        if (!m) continue;
+        pathMatched = true;
+        if (c.op.method !== method) continue;
+        const params: Record<string, string> = {};
+        c.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1])));
+        return { op: c.op, params };
+      }
+      return pathMatched ? ERR.METHOD_NOT_SUPPORTED(method) : ERR.NOT_FOUND;
+    },
+  };
+}
+
+/** Resolves `.` and `..` segments and repeated slashes (node-marketo-rest calls `/rest/../bulk/v1/...`). */
+export function normalizePath(path: string): string {
+  const out: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') out.pop();
+    else out.push(segment);
+  }
+  return `/${out.join('/')}`;
+}
+
+const NGINX_PAGE = (status: number, text: string) =>
+  `<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+
+/** HTTP-level refusals come from the gateway as nginx pages, not as Marketo envelopes. */
+export function sendGatewayError(res: Response, status: 413 | 414): void {
+  const text = status === 413 ? 'Request Entity Too Large' : 'Request-URI Too Large';
+  res.status(status).setHeader('Server', 'nginx');
+  res.setHeader('Content-Type', 'text/html');
+  res.setHeader('Connection', 'close');
+  res.end(NGINX_PAGE(status, text));
+}
+
+/** Reads the body within the instance's size limit; `null` means it was too large (413 already sent). */
+export async function readBody(req: Request, res: Response, limit: number): Promise<Buffer | null> {
+  try {
+    return await getRawBody(req, { limit });
+  } catch (e) {
+    if ((e as { type?: string }).type === 'entity.too.large') {
+      sendGatewayError(res, 413);
+      req.resume();
+      return null;
+    }
+    throw e;
+  }
+}
+
+/** The effective method: `POST ...?_method=GET|DELETE` (query or form body) counts as that method. */
+function effectiveMethod(req: Request, query: URLSearchParams, body: ParsedBody | MarketoError): HttpMethod {
+  const method = req.method.toUpperCase();
+  if (method === 'POST') {
+    const override = (query.get('_method') ?? (!(body instanceof MarketoError) && body.kind === 'form' ? body.value.get('_method') : null))?.toUpperCase();
+    if (override === 'GET' || override === 'DELETE') return override;
+  }
+  return method as HttpMethod;
+}
+
+/** Serves one REST call against `instance` with the operation table behind `router`. */
+export async function serveRest(runtime: Runtime, instance: InstanceState, router: Router, req: Request, res: Response): Promise<void> {
+  const now = runtime.clock.now();
+  const requestId = newRequestId(runtime.random.requestIds, now);
+  const limits = instance.settings.limits;
+  if (Buffer.byteLength(req.originalUrl, 'utf8') > limits.maxUriBytes) {
+    req.resume();
+    sendGatewayError(res, 414);
+    logRequest(runtime, instance, req, 414, null, requestId, undefined);
+    return;
+  }
+  const raw = await readBody(req, res, limits.maxBodyBytes);
+  if (raw === null) {
+    logRequest(runtime, instance, req, 413, null, requestId, undefined);
+    return;
+  }
+  const url = new URL(req.url, 'http://localhost');
+  let body: ParsedBody | MarketoError;
+  try {
+    body = parseBody(raw, req.headers['content-type']);
+  } catch (e) {
+    body = e as MarketoError;
+  }
+  const method = effectiveMethod(req, url.searchParams, body);
+  const form = !(body instanceof MarketoError) && body.kind === 'form' ? body.value : undefined;
+  const params = new Params(url.searchParams, form);
+
+  let caller: Caller | undefined;
+  let admission: Admission | undefined;
+  let code: string | null = null;
+  try {
+    caller = authenticate(req, params, instance, now);
+    if (caller.viaDeprecatedParam) {
+      runtime.log.append({
+        at: new Date(now).toISOString(),
+        munchkinId: instance.munchkinId,
+        kind: 'deprecated',
+        message: `access_token sent as a parameter (deprecated; use the Authorization: Bearer header)`,
+        clientId: caller.service.clientId,
+        requestId,
+        method: req.method,
+        path: url.pathname,
+      });
+    }
+    const admitted = runtime.limits(instance.munchkinId).admit(now);
+    if (!('finish' in admitted)) {
+      runtime.log.append({
+        at: new Date(now).toISOString(),
+        munchkinId: instance.munchkinId,
+        kind: 'limit',
+        message: `${admitted.code} ${admitted.message}`,
+        clientId: caller.service.clientId,
+        requestId,
+        method: req.method,
+        path: url.pathname,
+        code: admitted.code,
+      });
+      throw new MarketoError(admitted);
+    }
+    admission = admitted;
+    const route = router.match(method, normalizePath(url.pathname));
+    if ('code' in route) throw new MarketoError(route);
+    if (!hasPermission(instance, caller.service, route.op.permissions)) throw new MarketoError(ERR.ACCESS_DENIED);
+    if (body instanceof MarketoError) throw body;
+    const service = caller.service;
+    const call: RestCall = {
+      runtime,
+      instance,
+      caller,
+      actor: {
+        readPartitions: accessiblePartitions(instance, service, 'read'),
+        writePartitions: accessiblePartitions(instance, service, 'write'),
+      },
+      params: route.params,
+      query: method === 'GET' ? params.without('_method', 'access_token') : new Params(url.searchParams).without('_method', 'access_token'),
+      body,
+      requestId,
+      now,
+      context: (apiMethod) => ({ now, inputSource: service.inputSource, userEmail: service.userEmail, requestId, apiMethod }),
+    };
+    const reply: Reply = await route.op.handle(call);
+    sendJson(res, 200, successBody(requestId, reply));
+  } catch (e) {
+    const reasons = e instanceof MarketoError ? e.reasons : [ERR.SYSTEM_ERROR];
+    if (!(e instanceof MarketoError)) {
+      runtime.log.append({
+        at: new Date(now).toISOString(),
+        munchkinId: instance.munchkinId,
+        kind: 'request',
+        message: `unexpected error: ${(e as Error).message}`,
+        requestId,
+        data: { stack: (e as Error).stack },
+      });
+    }
+    code = reasons[0].code;
+    sendJson(res, 200, failureBody(requestId, reasons));
+  } finally {
+    admission?.finish(code);
+    logRequest(runtime, instance, req, 200, code, requestId, caller?.service.clientId);
+  }
+}
+
+function logRequest(
+  runtime: Runtime,
+  instance: InstanceState,
+  req: Request,
+  status: number,
+  code: string | null,
+  requestId: string,
+  clientId: string | undefined,
+): void {
+  const path = req.originalUrl.split('?')[0];
+  runtime.log.append({
+    at: new Date(runtime.clock.now()).toISOString(),
+    munchkinId: instance.munchkinId,
+    kind: 'request',
+    message: `${req.method} ${path} -> ${status}${code ? ` ${code}` : ''}`,
+    clientId,
+    requestId,
+    method: req.method,
+    path,
+    status,
+    ...(code ? { code } : {}),
+  });
+}

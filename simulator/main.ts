@@ -1,0 +1,152 @@
+// `npm run sim`: process wiring only (flags, port, signals); the one file that reads argv and env.
+import { parseArgs } from 'node:util';
+import { createSimulator } from './index.js';
+import { ConfigError, loadConfigFile, type ConfigFile } from './config.js';
+import { DEFAULT_MUNCHKIN_ID } from './runtime.js';
+import { MUNCHKIN_ID_RE } from './domain/instance.js';
+
+const HELP = `Marketo Engage emulator
+
+Usage: npm run sim -- [options]
+
+  --port N             port to listen on (default 8080; 0 = any free port)
+  --host HOST          address to bind (default 127.0.0.1)
+  --seed S             seed for ids, tokens, credentials and fake data (default 1)
+  --leads N            seeded fake leads in the instance (default 100; ignored with --config)
+  --munchkin-id ID     Munchkin ID of the instance (default ${DEFAULT_MUNCHKIN_ID}; ignored with --config)
+  --client-id ID       client id of the instance's API service (default: derived from the seed)
+  --client-secret S    client secret of that service (default: derived from the seed)
+  --config FILE        JSON or YAML instance definitions (several instances, partitions, workspaces,
+                       services, custom fields, blocked fields); see README.md
+  --print-config json  print one line of JSON with every instance's endpoints and credentials
+  --help               show this text
+`;
+
+interface Flags {
+  port: number;
+  host: string;
+  seed: number | string;
+  leads: number;
+  munchkinId: string;
+  clientId?: string;
+  clientSecret?: string;
+  config?: ConfigFile;
+  printJson: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseFlags(argv: string[]): Flags | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      seed: { type: 'string' },
+      leads: { type: 'string' },
+      'munchkin-id': { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      config: { type: 'string' },
+      'print-config': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return 'help';
+  const int = (name: string, raw: string | undefined, fallback: number, min: number, max: number) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got '${raw}'`);
+    return n;
+  };
+  const munchkinId = values['munchkin-id'] ?? DEFAULT_MUNCHKIN_ID;
+  if (!MUNCHKIN_ID_RE.test(munchkinId)) throw new UsageError(`--munchkin-id must look like 123-ABC-456, got '${munchkinId}'`);
+  if (values['print-config'] !== undefined && values['print-config'] !== 'json') {
+    throw new UsageError(`--print-config only knows 'json', got '${values['print-config']}'`);
+  }
+  const seedRaw = values.seed ?? '1';
+  return {
+    port: int('port', values.port, 8080, 0, 65535),
+    host: values.host ?? '127.0.0.1',
+    seed: /^-?\d+$/.test(seedRaw) ? Number(seedRaw) : seedRaw,
+    leads: int('leads', values.leads, 100, 0, 10_000_000),
+    munchkinId: munchkinId.toUpperCase(),
+    clientId: values['client-id'],
+    clientSecret: values['client-secret'],
+    config: values.config ? loadConfigFile(values.config) : undefined,
+    printJson: values['print-config'] === 'json',
+  };
+}
+
+async function main(): Promise<void> {
+  let flags: Flags | 'help';
+  try {
+    flags = parseFlags(process.argv.slice(2));
+  } catch (e) {
+    const message = e instanceof ConfigError ? e.message : (e as Error).message;
+    process.stderr.write(`${message}\n\nRun 'npm run sim -- --help' for the options.\n`);
+    process.exit(2);
+  }
+  if (flags === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  const sim = createSimulator({
+    seed: flags.seed,
+    munchkinId: flags.munchkinId,
+    leads: flags.leads,
+    clientId: flags.clientId,
+    clientSecret: flags.clientSecret,
+    config: flags.config,
+  });
+  let base: string;
+  try {
+    base = await sim.listen(flags.port, flags.host);
+  } catch (e) {
+    process.stderr.write(`cannot listen on ${flags.host}:${flags.port}: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  const instances = [...sim.runtime.instances.values()].map((state, i) => ({
+    munchkinId: state.munchkinId,
+    name: state.settings.name,
+    restEndpoint: `${base}/${state.munchkinId}/rest`,
+    identityEndpoint: `${base}/${state.munchkinId}/identity`,
+    ...(i === 0 ? { rootRestEndpoint: `${base}/rest`, rootIdentityEndpoint: `${base}/identity` } : {}),
+    leads: state.leads.size,
+    services: state.services.map((s) => ({ name: s.name, clientId: s.clientId, clientSecret: s.clientSecret, inputSource: s.inputSource })),
+  }));
+  if (flags.printJson) {
+    process.stdout.write(`${JSON.stringify({ url: base, controlPlane: `${base}/__sim`, instances })}\n`);
+  } else {
+    const lines = [`Marketo Engage emulator listening on ${base} (seed ${String(flags.seed)})`, ''];
+    for (const inst of instances) {
+      lines.push(`Instance ${inst.munchkinId} (${inst.leads} leads)`);
+      lines.push(`  REST endpoint:     ${inst.restEndpoint}`);
+      lines.push(`  Identity endpoint: ${inst.identityEndpoint}`);
+      if (inst.rootRestEndpoint) lines.push(`  (also at ${inst.rootRestEndpoint} and ${inst.rootIdentityEndpoint})`);
+      for (const s of inst.services) {
+        lines.push(`  Service "${s.name}" (input source: ${s.inputSource})`);
+        lines.push(`    MARKETO_CLIENT_ID=${s.clientId}`);
+        lines.push(`    MARKETO_CLIENT_SECRET=${s.clientSecret}`);
+      }
+      lines.push('');
+    }
+    lines.push(`Control plane: ${base}/__sim   Stop with Ctrl+C.`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${signal} received, stopping\n`);
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,175 @@
+// The emulator's live state: its instances, clock, seeded random sources, limits and inspection log; reset re-seeds it.
+import { SimClock } from './domain/clock.js';
+import { Random } from './domain/random.js';
+import { InspectionLog } from './domain/inspection-log.js';
+import { LimitTracker } from './http/limits.js';
+import {
+  addService,
+  createInstance,
+  normalizePermission,
+  WEB_SERVICE_API,
+  type ApiPermission,
+  type InstanceState,
+  type LimitSettings,
+  type Service,
+} from './domain/instance.js';
+import { createPartition, createWorkspace, setFieldBlocks, setFieldSearchable } from './domain/admin.js';
+import { createLeadField } from './domain/schema.js';
+import { insertLead } from './domain/leads.js';
+import { fakeLeads } from './seed/leads.js';
+import type { WriteContext } from './domain/activities.js';
+import type { ConfigFile, InstanceDefinition, ServiceDefinition } from './config.js';
+
+export const DEFAULT_MUNCHKIN_ID = '123-ABC-456';
+
+export interface SimulatorOptions {
+  /** Seeds ids, tokens, credentials, request ids, faults and fake leads. Default 1. */
+  seed?: number | string;
+  /** The single instance when no `config` is given. */
+  munchkinId?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Seeded fake leads in the first instance when no `config` is given. Default 0 in-process (100 from the CLI). */
+  leads?: number;
+  /** Instance definitions (the `--config` file); replaces munchkinId/leads. */
+  config?: ConfigFile;
+  /** The clock; default: a clock that follows real time. Tests pass a frozen one. */
+  clock?: SimClock;
+  /** Limit overrides applied to every instance (e.g. `{ enabled: false }`). */
+  limits?: Partial<LimitSettings>;
+  /** Inspection log capacity (entries kept). */
+  logCapacity?: number;
+}
+
+/** Independent seeded sources, so drawing request ids never shifts the tokens or faults a seed produces. */
+export interface RandomSources {
+  requestIds: Random;
+  tokens: Random;
+  credentials: Random;
+  faults: Random;
+}
+
+export class Runtime {
+  readonly clock: SimClock;
+  readonly log: InspectionLog;
+  readonly instances = new Map<string, InstanceState>();
+  random!: RandomSources;
+  private readonly limitTrackers = new Map<string, LimitTracker>();
+  private readonly resetListeners = new Set<() => void>();
+
+  constructor(readonly options: SimulatorOptions = {}) {
+    this.clock = options.clock ?? new SimClock();
+    this.log = new InspectionLog(options.logCapacity);
+    this.seedAll();
+  }
+
+  get seed(): number | string {
+    return this.options.config?.seed ?? this.options.seed ?? 1;
+  }
+
+  /** Back to the seeded state: same instances, credentials, leads and random sequences as at start. */
+  reset(): void {
+    this.instances.clear();
+    this.limitTrackers.clear();
+    this.log.clear();
+    this.seedAll();
+    for (const listener of this.resetListeners) listener();
+  }
+
+  onReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
+  }
+
+  instance(munchkinId: string): InstanceState | undefined {
+    return this.instances.get(munchkinId.toUpperCase());
+  }
+
+  /** The instance also served at the root (`/rest`, `/identity`): the first one defined. */
+  firstInstance(): InstanceState {
+    return this.instances.values().next().value!;
+  }
+
+  limits(munchkinId: string): LimitTracker {
+    const id = munchkinId.toUpperCase();
+    let tracker = this.limitTrackers.get(id);
+    if (!tracker) {
+      tracker = new LimitTracker(() => this.instances.get(id)!.settings.limits);
+      this.limitTrackers.set(id, tracker);
+    }
+    return tracker;
+  }
+
+  /** Adds an instance from a definition (partitions, workspaces, services, fields, blocks, seeded leads). */
+  addInstance(def: InstanceDefinition, firstServiceDefaults: { clientId?: string; clientSecret?: string } = {}): InstanceState {
+    const munchkinId = def.munchkinId.toUpperCase();
+    if (this.instances.has(munchkinId)) throw new Error(`instance ${munchkinId} already exists`);
+    const [first, ...more] = def.services?.length ? def.services : [{ name: 'Default API service' }];
+    const state = createInstance(
+      {
+        munchkinId,
+        name: def.name,
+        settings: {
+          hipaaReady: def.hipaaReady,
+          imsOnboarded: def.imsOnboarded,
+          dedupe: def.dedupe,
+          limits: { ...this.options.limits, ...def.limits },
+          tokenTtlSeconds: def.tokenTtlSeconds,
+          orgMapping: def.imsOrgId ? { imsOrgId: def.imsOrgId, mappedBy: 'config', mappedAt: new Date(this.clock.now()).toISOString() } : null,
+        },
+      },
+    );
+    for (const p of def.partitions ?? []) createPartition(state, p);
+    for (const w of def.workspaces ?? []) createWorkspace(state, { ...w, partitions: w.partitions });
+    for (const f of def.fields ?? []) {
+      const r = createLeadField(state, f, { apiCreated: false, searchable: f.searchable });
+      if (r.status === 'skipped') throw new Error(`field '${f.name}': ${r.reasons[0].message}`);
+    }
+    for (const [name, searchable] of Object.entries(def.searchable ?? {})) setFieldSearchable(state, name, searchable);
+    for (const [name, sources] of Object.entries(def.blocks ?? {})) setFieldBlocks(state, name, sources);
+    this.addServiceTo(state, { ...firstServiceDefaults, ...stripUndefined(first) });
+    for (const s of more) this.addServiceTo(state, s);
+    this.instances.set(munchkinId, state);
+    if (def.leads) this.seedLeads(state, def.leads);
+    return state;
+  }
+
+  addServiceTo(state: InstanceState, spec: ServiceDefinition): Service {
+    const permissions = spec.permissions?.map((p) => normalizePermission(p)).filter((p): p is ApiPermission => p !== undefined);
+    return addService(state, { ...spec, permissions }, this.random.credentials);
+  }
+
+  /** Adds `count` faker leads to the Default partition (with New Lead activities), numbered after existing ones. */
+  seedLeads(state: InstanceState, count: number, partitionId = 1): void {
+    const ctx = this.systemContext('List Import');
+    const offset = state.leads.size;
+    for (const values of fakeLeads(`${this.seed}/${state.munchkinId}/${offset}`, count, offset)) {
+      insertLead(state, partitionId, values, ctx);
+    }
+  }
+
+  /** The write context of changes made by the emulator itself (seeding, control plane), not by an API service. */
+  systemContext(inputSource: string = WEB_SERVICE_API, requestId = 'emulator'): WriteContext {
+    return { now: this.clock.now(), inputSource, userEmail: 'emulator@localhost', requestId, apiMethod: 'emulator' };
+  }
+
+  private seedAll(): void {
+    const root = new Random(this.seed);
+    this.random = {
+      requestIds: root.fork('request-ids'),
+      tokens: root.fork('tokens'),
+      credentials: root.fork('credentials'),
+      faults: root.fork('faults'),
+    };
+    const definitions: InstanceDefinition[] = this.options.config?.instances ?? [
+      { munchkinId: this.options.munchkinId ?? DEFAULT_MUNCHKIN_ID, leads: this.options.leads ?? 0 },
+    ];
+    definitions.forEach((def, i) =>
+      this.addInstance(def, i === 0 ? { clientId: this.options.clientId, clientSecret: this.options.clientSecret } : {}),
+    );
+  }
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
