@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import { createApp } from './app.js';
+import { createControlRouter } from './control/index.js';
+import { createIngestionRouter } from './resources/ingestion.js';
 import { Runtime, type SimulatorOptions } from './runtime.js';
 
 export { Runtime, type SimulatorOptions } from './runtime.js';
@@ -21,7 +23,7 @@ export interface Simulator {
 
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const runtime = new Runtime(options);
-  const app = createApp(runtime);
+  const app = createApp(runtime, { control: createControlRouter(runtime), ingestion: createIngestionRouter(runtime) });
   let server: Server | null = null;
   let url = '';
   return {
