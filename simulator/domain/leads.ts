@@ -93,6 +93,8 @@ export function syncLeads(state: InstanceState, request: SyncLeadsInput, actor: 
   const blocked: BlockedWrite[] = [];
   const result = input.map((raw): RecordResult => {
     if ('code' in target) return skip(target);
+    // "the API errors ... if the API-only user cannot access that partition": refused before anything else.
+    if (partitionNamed && !actor.writePartitions.has(target.id)) return skip(ERR.PARTITION_ACCESS_DENIED(target.name));
     const parsed = parseRecord(state, raw, action, lookupName);
     if ('reason' in parsed) return skip(parsed.reason);
     const { values } = parsed;
