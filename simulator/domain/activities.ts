@@ -18,19 +18,23 @@ export interface ActivityType {
 
 const attr = (name: string, dataType = 'string') => ({ name, dataType });
 
-/** Standard activity types (ids from the Marketo lead activity data stream docs). */
+/**
+ * Standard activity types. Ids 1–12 (names, descriptions, attributes and their order) are those of a real
+ * `GET /rest/v1/activities/types.json` recorded in 2019 (hull/hull-connectors fixtures); the others follow the
+ * Marketo lead activity data stream docs. New Lead has no primary attribute, and the recorded answer omits the key.
+ */
 export const ACTIVITY_TYPES: ActivityType[] = [
-  { id: 1, name: 'Visit Webpage', description: 'User visits a web page', primaryAttribute: attr('Webpage ID', 'integer'), attributes: [attr('Client IP Address'), attr('Query Parameters'), attr('Referrer URL', 'url'), attr('User Agent'), attr('Webpage URL')] },
-  { id: 2, name: 'Fill Out Form', description: 'User fills out and submits a form on a web page', primaryAttribute: attr('Webform ID', 'integer'), attributes: [attr('Client IP Address'), attr('Form Fields', 'text'), attr('Query Parameters'), attr('Referrer URL', 'url'), attr('User Agent'), attr('Webpage ID', 'integer')] },
-  { id: 3, name: 'Click Link', description: 'User clicks a link on a page', primaryAttribute: attr('Link ID', 'integer'), attributes: [attr('Client IP Address'), attr('Query Parameters'), attr('Referrer URL', 'url'), attr('User Agent'), attr('Webpage ID', 'integer')] },
-  { id: 6, name: 'Send Email', description: 'Send a Marketo Email to a person', primaryAttribute: attr('Mailing ID', 'integer'), attributes: [attr('Campaign Run ID', 'integer'), attr('Step ID', 'integer')] },
-  { id: 7, name: 'Email Delivered', description: 'Marketo Email is delivered to a person', primaryAttribute: attr('Mailing ID', 'integer'), attributes: [attr('Campaign Run ID', 'integer'), attr('Step ID', 'integer')] },
-  { id: 8, name: 'Email Bounced', description: 'Marketo Email is bounced for a person', primaryAttribute: attr('Mailing ID', 'integer'), attributes: [attr('Category'), attr('Details'), attr('Email'), attr('Subcategory')] },
-  { id: 9, name: 'Unsubscribe Email', description: 'Person unsubscribes from Marketo Emails', primaryAttribute: attr('Mailing ID', 'integer'), attributes: [attr('Client IP Address'), attr('Form Fields', 'text'), attr('Query Parameters'), attr('Referrer URL', 'url'), attr('User Agent'), attr('Webform ID', 'integer'), attr('Webpage ID', 'integer')] },
-  { id: 10, name: 'Open Email', description: 'User opens Marketo Email', primaryAttribute: attr('Mailing ID', 'integer'), attributes: [attr('Device'), attr('Is Mobile Device', 'boolean'), attr('Platform'), attr('User Agent')] },
-  { id: 11, name: 'Click Email', description: 'User clicks on a link in a Marketo Email', primaryAttribute: attr('Mailing ID', 'integer'), attributes: [attr('Device'), attr('Is Mobile Device', 'boolean'), attr('Link'), attr('Platform'), attr('User Agent')] },
-  { id: NEW_LEAD, name: 'New Lead', description: 'New person/record is added to the lead database', attributes: [attr('API Method Name'), attr('Created Date', 'date'), attr('Form Name'), attr('Lead Source'), attr('List Name'), attr('Modifying User'), attr('Request Id'), attr('SFDC Type'), attr('Source Type')] },
-  { id: CHANGE_DATA_VALUE, name: 'Change Data Value', description: 'Changed attribute value for a person', primaryAttribute: attr('Attribute Name', 'integer'), attributes: [attr('API Method Name'), attr('Modifying User'), attr('New Value'), attr('Old Value'), attr('Reason'), attr('Request Id'), attr('Source')] },
+  { id: 1, name: 'Visit Webpage', description: 'User visits a web page', primaryAttribute: attr('Webpage ID', 'integer'), attributes: [attr('Client IP Address'), attr('Personalized URL', 'boolean'), attr('Query Parameters'), attr('Referrer URL'), attr('Search Engine'), attr('Search Query'), attr('User Agent'), attr('Webpage URL')] },
+  { id: 2, name: 'Fill Out Form', description: 'User fills out and submits a form on web page', primaryAttribute: attr('Webform ID', 'integer'), attributes: [attr('Client IP Address'), attr('Form Fields', 'text'), attr('Query Parameters'), attr('Referrer URL'), attr('User Agent'), attr('Webpage ID', 'integer')] },
+  { id: 3, name: 'Click Link', description: 'User clicks link on a page', primaryAttribute: attr('Link ID', 'integer'), attributes: [attr('Client IP Address'), attr('Query Parameters'), attr('Referrer URL'), attr('User Agent'), attr('Webpage ID', 'integer')] },
+  { id: 6, name: 'Send Email', description: 'Send Marketo Email to a person', primaryAttribute: attr('Mailing ID', 'integer'), attributes: [attr('Campaign Run ID', 'integer'), attr('Choice Number', 'integer'), attr('Has Predictive', 'boolean'), attr('Step ID', 'integer'), attr('Test Variant', 'integer')] },
+  { id: 7, name: 'Email Delivered', description: 'Marketo Email is delivered to a lead/contact', primaryAttribute: attr('Mailing ID', 'integer'), attributes: [attr('Campaign Run ID', 'integer'), attr('Choice Number', 'integer'), attr('Has Predictive', 'boolean'), attr('Step ID', 'integer'), attr('Test Variant', 'integer')] },
+  { id: 8, name: 'Email Bounced', description: 'Marketo Email is bounced for a lead', primaryAttribute: attr('Mailing ID', 'integer'), attributes: [attr('Campaign Run ID', 'integer'), attr('Category'), attr('Choice Number', 'integer'), attr('Details'), attr('Email'), attr('Has Predictive', 'boolean'), attr('Step ID', 'integer'), attr('Subcategory'), attr('Test Variant', 'integer')] },
+  { id: 9, name: 'Unsubscribe Email', description: 'Person unsubscribed from Marketo Emails', primaryAttribute: attr('Mailing ID', 'integer'), attributes: [attr('Campaign Run ID', 'integer'), attr('Client IP Address'), attr('Form Fields', 'text'), attr('Has Predictive', 'boolean'), attr('Query Parameters'), attr('Referrer URL'), attr('Test Variant', 'integer'), attr('User Agent'), attr('Webform ID', 'integer'), attr('Webpage ID', 'integer')] },
+  { id: 10, name: 'Open Email', description: 'User opens Marketo Email', primaryAttribute: attr('Mailing ID', 'integer'), attributes: [attr('Campaign Run ID', 'integer'), attr('Choice Number', 'integer'), attr('Device'), attr('Has Predictive', 'boolean'), attr('Is Mobile Device', 'boolean'), attr('Platform'), attr('Step ID', 'integer'), attr('Test Variant', 'integer'), attr('User Agent')] },
+  { id: 11, name: 'Click Email', description: 'User clicks on a link in a Marketo Email', primaryAttribute: attr('Mailing ID', 'integer'), attributes: [attr('Campaign Run ID', 'integer'), attr('Choice Number', 'integer'), attr('Device'), attr('Is Mobile Device', 'boolean'), attr('Is Predictive', 'boolean'), attr('Link'), attr('Link ID'), attr('Platform'), attr('Step ID', 'integer'), attr('Test Variant', 'integer'), attr('User Agent')] },
+  { id: NEW_LEAD, name: 'New Lead', description: 'New person/record is added to the lead database', attributes: [attr('Created Date', 'date'), attr('Form Name'), attr('Lead Source'), attr('List Name'), attr('SFDC Type'), attr('Source Type'), attr('API Method Name'), attr('Modifying User'), attr('Request Id')] },
+  { id: CHANGE_DATA_VALUE, name: 'Change Data Value', description: 'Changed attribute value for a person/record', primaryAttribute: attr('Attribute Name', 'integer'), attributes: [attr('API Method Name'), attr('Modifying User'), attr('New Value'), attr('Old Value'), attr('Reason'), attr('Request Id'), attr('Source')] },
   { id: 19, name: 'Sync Lead to SFDC', description: 'Person is synchronized to Salesforce', attributes: [attr('Assign To'), attr('Reason')] },
   { id: 21, name: 'Convert Lead', description: 'Convert a person', attributes: [attr('Acquired By', 'boolean'), attr('Is Primary', 'boolean')] },
   { id: 22, name: 'Change Score', description: 'Changed score for a person', primaryAttribute: attr('Score Name', 'integer'), attributes: [attr('Change Value'), attr('New Value', 'integer'), attr('Old Value', 'integer'), attr('Reason')] },
@@ -174,6 +178,8 @@ export interface ActivityQuery {
   batchSize: number;
   typeIds?: ReadonlySet<number>;
   leadIds?: ReadonlySet<number>;
+  /** `assetIds`: keep activities whose primary attribute value id is one of these. */
+  primaryIds?: ReadonlySet<number>;
   /** Lead changes: keep a Change Data Value only if it touched one of these fields. */
   changedFields?: ReadonlySet<string>;
 }
@@ -201,6 +207,7 @@ export function queryActivities(state: InstanceState, query: ActivityQuery): Act
     if (a.activityDate < query.position.since) continue;
     if (query.typeIds && !query.typeIds.has(a.activityTypeId)) continue;
     if (query.leadIds && !query.leadIds.has(a.leadId)) continue;
+    if (query.primaryIds && (a.primaryAttributeValueId === undefined || !query.primaryIds.has(a.primaryAttributeValueId))) continue;
     if (query.changedFields && a.activityTypeId === CHANGE_DATA_VALUE) {
       if (!a.fields?.some((f) => query.changedFields!.has(f.name))) continue;
     }
@@ -222,4 +229,82 @@ function firstIndexAfter(log: Activity[], afterId: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+const ISO_DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * `sinceDatetime` of Get Paging Token: ISO 8601 with `Z` or `±hh:mm`, or a plain date. A value without an offset
+ * reads as UTC. A `+` sent unencoded arrives as a space, so a space before the offset is read back as `+`.
+ */
+export function parseSinceDatetime(raw: string): number | null {
+  const text = raw.trim().replace(/ (\d{2}:?\d{2})$/, '+$1');
+  const m = ISO_DATETIME_RE.exec(text);
+  if (!m) return null;
+  const [, y, mo, d, h = '00', mi = '00', s = '00', zone = 'Z'] = m;
+  const offset = zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  const ms = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}${offset}`);
+  if (Number.isNaN(ms)) return null;
+  const check = new Date(Date.UTC(+y, +mo - 1, +d));
+  if (check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59) return null;
+  return ms;
+}
+
+/** Activity dates on the wire: `2019-08-22T18:20:08Z` (UTC, whole seconds), as current recordings show. */
+export function formatActivityDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+const isEmptyValue = (v: FieldValue | undefined) => v === null || v === undefined || v === '';
+
+function head(a: Activity): Record<string, unknown> {
+  return { id: a.id, marketoGUID: String(a.id), leadId: a.leadId, activityDate: formatActivityDate(a.activityDate), activityTypeId: a.activityTypeId };
+}
+
+/**
+ * Get Lead Activities item: `{id, marketoGUID, leadId, activityDate, activityTypeId, primaryAttributeValueId?,
+ * primaryAttributeValue?, attributes}`; "if the field is empty, then that particular attribute is omitted".
+ */
+export function activityItem(a: Activity): Record<string, unknown> {
+  const item = head(a);
+  if (a.primaryAttributeValueId !== undefined) item.primaryAttributeValueId = a.primaryAttributeValueId;
+  if (a.primaryAttributeValue !== undefined) item.primaryAttributeValue = a.primaryAttributeValue;
+  item.attributes = a.attributes.filter((at) => !isEmptyValue(at.value)).map((at) => ({ name: at.name, value: at.value }));
+  return item;
+}
+
+/** Change Data Value attributes that lead changes carry in `fields[]` rather than in `attributes[]`. */
+const IN_FIELDS = new Set(['New Value', 'Old Value']);
+
+/**
+ * Get Lead Changes item: `{id, marketoGUID, leadId, activityDate, activityTypeId, fields, attributes}`. New Lead
+ * carries `fields: []` and its own attributes; Change Data Value carries `{id, name, newValue, oldValue}` (oldValue
+ * null for a previously empty field) and Reason, Source and Lead ID first, as in the documented example.
+ */
+export function leadChangeItem(a: Activity, fieldNames?: ReadonlySet<string>): Record<string, unknown> {
+  const item = head(a);
+  const fields = (a.fields ?? []).filter((f) => !fieldNames || fieldNames.has(f.name));
+  item.fields = fields.map((f) => ({ id: f.id, name: f.name, newValue: f.newValue, oldValue: f.oldValue }));
+  if (a.activityTypeId !== CHANGE_DATA_VALUE) {
+    item.attributes = a.attributes.filter((at) => !isEmptyValue(at.value)).map((at) => ({ name: at.name, value: at.value }));
+    return item;
+  }
+  const byName = new Map(a.attributes.map((at) => [at.name, at.value]));
+  const first = [
+    { name: 'Reason', value: byName.get('Reason') ?? null },
+    { name: 'Source', value: byName.get('Source') ?? null },
+    { name: 'Lead ID', value: a.leadId },
+  ];
+  const rest = a.attributes.filter((at) => !IN_FIELDS.has(at.name) && at.name !== 'Reason' && at.name !== 'Source');
+  item.attributes = [...first, ...rest].filter((at) => !isEmptyValue(at.value));
+  return item;
+}
+
+/** Get Deleted Leads item: the lead's name as primary attribute and `attributes: []`, as documented. */
+export function deletedLeadItem(a: Activity): Record<string, unknown> {
+  const item = head(a);
+  item.primaryAttributeValueId = a.primaryAttributeValueId ?? a.leadId;
+  item.primaryAttributeValue = a.primaryAttributeValue ?? '';
+  item.attributes = [];
+  return item;
 }
