@@ -117,8 +117,9 @@ export function standardFields(): FieldDef[] {
         isCustom,
         isApiCreated: false,
         isHidden: false,
-        isHtmlEncodingInEmail: true,
-        isSensitive: dataType === 'email' && !isCustom,
+        // Documented Get Lead Fields answers: date and boolean fields do not HTML-encode; every standard field shown is sensitive.
+        isHtmlEncodingInEmail: dataType !== 'date' && dataType !== 'boolean',
+        isSensitive: !isCustom,
         blockedSources: [],
       };
       if (a.length !== undefined) field.length = a.length;
