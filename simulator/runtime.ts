@@ -2,6 +2,7 @@
 import { SimClock } from './domain/clock.js';
 import { Random } from './domain/random.js';
 import { InspectionLog } from './domain/inspection-log.js';
+import { FaultEngine } from './domain/faults.js';
 import { LimitTracker } from './http/limits.js';
 import {
   addService,
@@ -54,6 +55,8 @@ export class Runtime {
   readonly log: InspectionLog;
   readonly instances = new Map<string, InstanceState>();
   random!: RandomSources;
+  /** Injected faults (control plane); cleared by reset. Probabilistic ones draw from `random.faults`. */
+  readonly faults = new FaultEngine(() => this.random.faults);
   private readonly limitTrackers = new Map<string, LimitTracker>();
   private readonly resetListeners = new Set<() => void>();
 
@@ -72,8 +75,16 @@ export class Runtime {
     this.instances.clear();
     this.limitTrackers.clear();
     this.log.clear();
+    this.faults.clear();
     this.seedAll();
     for (const listener of this.resetListeners) listener();
+  }
+
+  /** Replaces every instance (snapshot restore, --data load); limit counters start afresh. */
+  replaceInstances(states: InstanceState[]): void {
+    this.instances.clear();
+    this.limitTrackers.clear();
+    for (const state of states) this.instances.set(state.munchkinId, state);
   }
 
   onReset(listener: () => void): () => void {
