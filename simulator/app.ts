@@ -55,7 +55,19 @@ export function createApp(runtime: Runtime, parts: AppParts = {}): express.Expre
     if ('unknown' in resolved) {
       req.resume();
       const requestId = newRequestId(runtime.random.requestIds, runtime.clock.now());
-      return sendJson(res, 200, failureBody(requestId, [{ ...ERR.INVALID_SUBSCRIPTION, message: `Invalid Subscription: '${resolved.unknown}' not found` }]));
+      // The documented message; which Munchkin ID was unknown is in the inspection log, not on the wire.
+      runtime.log.append({
+        at: new Date(runtime.clock.now()).toISOString(),
+        munchkinId: resolved.unknown.toUpperCase(),
+        kind: 'request',
+        message: `${req.method} ${path} -> 614 unknown Munchkin ID '${resolved.unknown}'`,
+        requestId,
+        method: req.method,
+        path,
+        status: 200,
+        code: '614',
+      });
+      return sendJson(res, 200, failureBody(requestId, [ERR.INVALID_SUBSCRIPTION]));
     }
     const { instance } = resolved;
     if (isUnder(resolved.path, '/identity')) {
