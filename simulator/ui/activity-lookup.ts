@@ -1,7 +1,7 @@
 // A lead's activities without scanning the whole log: per-lead chains over the append-only activity array.
 import type { Activity, InstanceState } from '../domain/instance.js';
 
-function grow(array: Int32Array, size: number): Int32Array {
+function grow(array: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
   if (array.length >= size) return array;
   const next = new Int32Array(Math.max(size, array.length * 2, 1024));
   next.set(array);
@@ -12,8 +12,8 @@ function grow(array: Int32Array, size: number): Int32Array {
 export class ActivityLookup {
   private state: InstanceState | null = null;
   private seen = 0;
-  private head = new Int32Array(0);
-  private prev = new Int32Array(0);
+  private head: Int32Array<ArrayBuffer> = new Int32Array(0);
+  private prev: Int32Array<ArrayBuffer> = new Int32Array(0);
 
   sync(state: InstanceState): void {
     if (state !== this.state || state.activities.length < this.seen) {
