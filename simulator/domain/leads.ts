@@ -22,8 +22,8 @@ import {
 export const SYNC_ACTIONS = ['createOrUpdate', 'createOnly', 'updateOnly', 'createDuplicate'] as const;
 export type SyncAction = (typeof SYNC_ACTIONS)[number];
 
-/** Fields returned by Get Lead(s) when `fields` is not given (DEV leads.md). */
-export const DEFAULT_READ_FIELDS = ['email', 'updatedAt', 'createdAt', 'lastName', 'firstName'];
+/** Fields returned by Get Lead(s) when `fields` is not given (DEV leads.md), in the key order of every recorded answer. */
+export const DEFAULT_READ_FIELDS = ['updatedAt', 'lastName', 'email', 'createdAt', 'firstName'];
 export const MAX_FILTER_MATCHES = 1000;
 
 /** Who is calling: the partitions the service's API user can read and write persons in. */
