@@ -1,19 +1,26 @@
 // Public API: createSimulator(options) -> an isolated emulator to listen() on a port or hand to supertest.
 import { createServer, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import { createApp } from './app.js';
-import { createControlRouter } from './control/index.js';
+import { createControlRouter, type ControlAccess } from './control/index.js';
+import { createControl, type Control } from './control/api.js';
 import { createIngestionRouter } from './resources/ingestion.js';
 import { Runtime, type SimulatorOptions } from './runtime.js';
 
 export { Runtime, type SimulatorOptions } from './runtime.js';
 export { SimClock } from './domain/clock.js';
+export { ControlError, type Control } from './control/api.js';
 
 export interface Simulator {
   /** The express app (hand it to supertest). */
   app: express.Express;
   runtime: Runtime;
+  /** The control plane in process: the same functions the `/__sim` routes call (see control/api.ts). */
+  control: Control;
+  /** The token `/__sim` asks for when listening on a non-loopback address (options.adminToken, else random). */
+  readonly adminToken: string;
   /** Starts an HTTP server; port 0 (the default) picks a free port. Resolves to the base URL. */
   listen(port?: number, host?: string): Promise<string>;
   /** The base URL once listening (`http://127.0.0.1:PORT`). */
@@ -23,17 +30,22 @@ export interface Simulator {
 
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const runtime = new Runtime(options);
-  const app = createApp(runtime, { control: createControlRouter(runtime), ingestion: createIngestionRouter(runtime) });
+  const control = createControl(runtime);
+  const access: ControlAccess = { required: false, token: options.adminToken ?? randomBytes(18).toString('base64url') };
+  const app = createApp(runtime, { control: createControlRouter(runtime, control, access), ingestion: createIngestionRouter(runtime) });
   let server: Server | null = null;
   let url = '';
   return {
     app,
     runtime,
+    control,
+    adminToken: access.token,
     get url() {
       if (!url) throw new Error('the simulator is not listening; call listen() first');
       return url;
     },
     async listen(port = 0, host = '127.0.0.1') {
+      access.required = !isLoopback(host);
       server = createServer(app);
       server.keepAliveTimeout = 5_000;
       await new Promise<void>((resolve, reject) => {
@@ -56,4 +68,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       });
     },
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
 }

@@ -40,6 +40,8 @@ export interface SimulatorOptions {
   limits?: Partial<LimitSettings>;
   /** Inspection log capacity (entries kept). */
   logCapacity?: number;
+  /** The token /__sim requires when listening on a non-loopback address (default: random per process). */
+  adminToken?: string;
 }
 
 /** Independent seeded sources, so drawing request ids never shifts the tokens or faults a seed produces. */
