@@ -9,6 +9,7 @@ import type { HttpMethod, Operation, RestCall } from './operation.js';
 import { accessiblePartitions, hasPermission, type InstanceState } from '../domain/instance.js';
 import type { Runtime } from '../runtime.js';
 import type { Admission } from './limits.js';
+import { injectFault, peekClientId, withUpsertRace } from './fault-injection.js';
 
 interface CompiledOperation {
   op: Operation;
@@ -128,6 +129,12 @@ export async function serveRest(runtime: Runtime, instance: InstanceState, route
   const method = effectiveMethod(req, url.searchParams, body);
   const form = !(body instanceof MarketoError) && body.kind === 'form' ? body.value : undefined;
   const params = new Params(url.searchParams, form);
+  const target = { api: 'rest' as const, munchkinId: instance.munchkinId, method, path: normalizePath(url.pathname), clientId: peekClientId(instance, req, params) };
+  const injected = injectFault(runtime, instance, req, res, target, requestId);
+  if (injected.done) {
+    logRequest(runtime, instance, req, injected.status, injected.code, requestId, injected.clientId);
+    return;
+  }
 
   let caller: Caller | undefined;
   let admission: Admission | undefined;
@@ -162,6 +169,8 @@ export async function serveRest(runtime: Runtime, instance: InstanceState, route
       throw new MarketoError(admitted);
     }
     admission = admitted;
+    // Injected latency waits on the instance clock while holding its concurrency slot (a frozen clock must be advanced).
+    if (injected.latencyMs) await runtime.clock.sleep(injected.latencyMs);
     const route = router.match(method, normalizePath(url.pathname));
     if ('code' in route) throw new MarketoError(route);
     if (!hasPermission(instance, caller.service, route.op.permissions)) throw new MarketoError(ERR.ACCESS_DENIED);
@@ -182,7 +191,10 @@ export async function serveRest(runtime: Runtime, instance: InstanceState, route
       now,
       context: (apiMethod) => ({ now, inputSource: service.inputSource, userEmail: service.userEmail, requestId, apiMethod }),
     };
-    const reply: Reply = await route.op.handle(call);
+    const reply: Reply =
+      injected.raceWindowMs !== undefined && route.op.name === 'syncLeads'
+        ? await withUpsertRace(runtime, instance, injected.raceWindowMs, () => route.op.handle(call))
+        : await route.op.handle(call);
     sendJson(res, 200, successBody(requestId, reply));
   } catch (e) {
     const reasons = e instanceof MarketoError ? e.reasons : [ERR.SYSTEM_ERROR];
