@@ -157,6 +157,23 @@ export class SimClock implements Clock {
     }
   }
 
+  /**
+   * For work done on behalf of a tracked call that then waits on this clock (an emulated latency or race window):
+   * while `waiting` is pending it no longer holds auto-advance, so the clock can jump to the timer it waits for.
+   */
+  async release<T>(waiting: Promise<T>): Promise<T> {
+    const held = this.inFlight > 0;
+    if (held) {
+      this.inFlight--;
+      this.rearm();
+    }
+    try {
+      return await waiting;
+    } finally {
+      if (held) this.inFlight++;
+    }
+  }
+
   /** Called with the new time whenever the clock is set or advanced (rate windows, quota days). */
   onChange(listener: (now: number) => void): () => void {
     this.listeners.add(listener);
