@@ -6,12 +6,14 @@ import type express from 'express';
 import { createApp } from './app.js';
 import { createControlRouter, type ControlAccess } from './control/index.js';
 import { createControl, type Control } from './control/api.js';
-import { createIngestionRouter } from './resources/ingestion.js';
+import { createIngestionRouter, drainIngestion } from './resources/ingestion.js';
+import { FileStore } from './store/file-store.js';
 import { Runtime, type SimulatorOptions } from './runtime.js';
 
 export { Runtime, type SimulatorOptions } from './runtime.js';
 export { SimClock } from './domain/clock.js';
 export { ControlError, type Control } from './control/api.js';
+export { StoreError } from './store/file-store.js';
 
 export interface Simulator {
   /** The express app (hand it to supertest). */
@@ -21,6 +23,8 @@ export interface Simulator {
   control: Control;
   /** The token `/__sim` asks for when listening on a non-loopback address (options.adminToken, else random). */
   readonly adminToken: string;
+  /** The --data file store, or null when the state lives only in memory. */
+  readonly store: FileStore | null;
   /** Starts an HTTP server; port 0 (the default) picks a free port. Resolves to the base URL. */
   listen(port?: number, host?: string): Promise<string>;
   /** The base URL once listening (`http://127.0.0.1:PORT`). */
@@ -33,6 +37,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const control = createControl(runtime);
   const access: ControlAccess = { required: false, token: options.adminToken ?? randomBytes(18).toString('base64url') };
   const app = createApp(runtime, { control: createControlRouter(runtime, control, access), ingestion: createIngestionRouter(runtime) });
+  // Throws StoreError (and changes nothing) when the file is corrupt or of an unknown format version.
+  const store = options.dataFile ? FileStore.open(runtime, options.dataFile, options.persistence) : null;
   let server: Server | null = null;
   let url = '';
   return {
@@ -40,6 +46,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     runtime,
     control,
     adminToken: access.token,
+    store,
     get url() {
       if (!url) throw new Error('the simulator is not listening; call listen() first');
       return url;
@@ -58,6 +65,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       return url;
     },
     async close() {
+      if (store) {
+        // Accepted Data Ingestion requests are processed before the last write, so a shutdown loses none.
+        drainIngestion(runtime);
+        await store.close();
+      }
       runtime.clock.dispose();
       if (!server) return;
       const s = server;

@@ -1,6 +1,6 @@
 // `npm run sim`: process wiring only (flags, port, signals); the one file that reads argv and env.
 import { parseArgs } from 'node:util';
-import { createSimulator } from './index.js';
+import { createSimulator, StoreError, type Simulator } from './index.js';
 import { ConfigError, loadConfigFile, type ConfigFile } from './config.js';
 import { DEFAULT_MUNCHKIN_ID } from './runtime.js';
 import { MUNCHKIN_ID_RE } from './domain/instance.js';
@@ -18,6 +18,10 @@ Usage: npm run sim -- [options]
   --client-secret S    client secret of that service (default: derived from the seed)
   --config FILE        JSON or YAML instance definitions (several instances, partitions, workspaces,
                        services, custom fields, blocked fields); see README.md
+  --data FILE          keep every instance in this JSON file: loaded at start if it exists, written
+                       atomically shortly after each change and on shutdown (default: memory only)
+  --admin-token T      token the control plane (/__sim) requires when --host is not a loopback address
+                       (default: $MARKETO_SIM_ADMIN_TOKEN, else a random token printed at start)
   --print-config json  print one line of JSON with every instance's endpoints and credentials
   --help               show this text
 `;
@@ -32,6 +36,8 @@ interface Flags {
   clientSecret?: string;
   config?: ConfigFile;
   printJson: boolean;
+  dataFile?: string;
+  adminToken?: string;
 }
 
 class UsageError extends Error {}
@@ -50,6 +56,8 @@ function parseFlags(argv: string[]): Flags | 'help' {
       'client-secret': { type: 'string' },
       config: { type: 'string' },
       'print-config': { type: 'string' },
+      data: { type: 'string' },
+      'admin-token': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -76,6 +84,8 @@ function parseFlags(argv: string[]): Flags | 'help' {
     clientSecret: values['client-secret'],
     config: values.config ? loadConfigFile(values.config) : undefined,
     printJson: values['print-config'] === 'json',
+    dataFile: values.data,
+    adminToken: values['admin-token'] ?? process.env.MARKETO_SIM_ADMIN_TOKEN,
   };
 }
 
@@ -92,14 +102,25 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const sim = createSimulator({
-    seed: flags.seed,
-    munchkinId: flags.munchkinId,
-    leads: flags.leads,
-    clientId: flags.clientId,
-    clientSecret: flags.clientSecret,
-    config: flags.config,
-  });
+  let sim: Simulator;
+  try {
+    sim = createSimulator({
+      seed: flags.seed,
+      munchkinId: flags.munchkinId,
+      leads: flags.leads,
+      clientId: flags.clientId,
+      clientSecret: flags.clientSecret,
+      config: flags.config,
+      dataFile: flags.dataFile,
+      adminToken: flags.adminToken,
+    });
+  } catch (e) {
+    if (!(e instanceof StoreError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
+  // A new data file exists (with the seeded state) before the first call is served.
+  await sim.store?.flush();
   let base: string;
   try {
     base = await sim.listen(flags.port, flags.host);
@@ -116,8 +137,12 @@ async function main(): Promise<void> {
     leads: state.leads.size,
     services: state.services.map((s) => ({ name: s.name, clientId: s.clientId, clientSecret: s.clientSecret, inputSource: s.inputSource })),
   }));
+  const loopback = /^(127\.|localhost$|::1$)/.test(flags.host);
+  const persistence = sim.store ? { dataFile: sim.store.file, loaded: sim.store.getStats().loaded } : undefined;
   if (flags.printJson) {
-    process.stdout.write(`${JSON.stringify({ url: base, controlPlane: `${base}/__sim`, instances })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ url: base, controlPlane: `${base}/__sim`, ...(loopback ? {} : { adminToken: sim.adminToken }), ...persistence, instances })}\n`,
+    );
   } else {
     const lines = [`Marketo Engage emulator listening on ${base} (seed ${String(flags.seed)})`, ''];
     for (const inst of instances) {
@@ -132,6 +157,8 @@ async function main(): Promise<void> {
       }
       lines.push('');
     }
+    if (persistence) lines.push(`Data file: ${persistence.dataFile} (${persistence.loaded ? 'loaded' : 'created'})`);
+    if (!loopback) lines.push(`Control plane admin token (send as 'Authorization: Bearer <token>'): ${sim.adminToken}`);
     lines.push(`Control plane: ${base}/__sim   Stop with Ctrl+C.`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }

@@ -3,6 +3,7 @@ import { SimClock } from './domain/clock.js';
 import { Random } from './domain/random.js';
 import { InspectionLog } from './domain/inspection-log.js';
 import { FaultEngine } from './domain/faults.js';
+import type { FileStoreOptions } from './store/file-store.js';
 import { LimitTracker } from './http/limits.js';
 import {
   addService,
@@ -42,6 +43,10 @@ export interface SimulatorOptions {
   logCapacity?: number;
   /** The token /__sim requires when listening on a non-loopback address (default: random per process). */
   adminToken?: string;
+  /** Keep every instance in this lowdb JSON file (`--data`): loaded if it exists, written after changes and on close. */
+  dataFile?: string;
+  /** Write pacing of the data file (see store/file-store.ts). */
+  persistence?: FileStoreOptions;
 }
 
 /** Independent seeded sources, so drawing request ids never shifts the tokens or faults a seed produces. */

@@ -3,7 +3,6 @@ import type { z } from 'zod';
 import type { Runtime } from '../runtime.js';
 import type { ClockState } from '../domain/clock.js';
 import type { LogEntry, LogPage } from '../domain/inspection-log.js';
-import { Random } from '../domain/random.js';
 import { MarketoError } from '../http/errors.js';
 import { AdminError, assignPartitions, createPartition, createWorkspace, setFieldBlocks, setFieldSearchable } from '../domain/admin.js';
 import {
@@ -27,6 +26,7 @@ import { revokeTokens } from '../domain/tokens.js';
 import { OrgMappingError, removeOrgMapping, setOrgMapping } from '../domain/org-mapping.js';
 import { KNOWN_REST_FAULT_CODES, isIngestionCode, type Fault, type FaultEffect } from '../domain/faults.js';
 import { restoreState, snapshotState, SnapshotError, type StateSnapshot } from '../domain/snapshot.js';
+import { applyRestored } from '../store/apply-snapshot.js';
 import type { LimitUsage } from '../http/limits.js';
 import { ControlError, parseInput } from './errors.js';
 import {
@@ -694,28 +694,4 @@ function faultEffect(body: z.output<typeof faultSchema>): FaultEffect {
   if (body.revokeToken) return { kind: 'revokeToken' };
   const race = body.upsertRace;
   return { kind: 'upsertRace', windowMs: typeof race === 'object' && race ? race.windowMs : 1000 };
-}
-
-/**
- * Puts restored instances in place. A frozen saved clock is restored exactly; a running one only moves the clock
- * forward (never back), so tokens and activity dates stay in order. Random sources are re-seeded from the
- * snapshot, so ids and tokens drawn after a restore never repeat ones already in the state.
- */
-export function applyRestored(runtime: Runtime, restored: ReturnType<typeof restoreState>): void {
-  runtime.replaceInstances(restored.instances);
-  const clock = runtime.clock;
-  if (restored.clock.frozen) {
-    clock.freeze();
-    clock.set(restored.clock.now);
-  } else if (restored.clock.now > clock.now()) {
-    clock.set(restored.clock.now);
-  }
-  const salt = restored.instances.map((s) => `${s.munchkinId}:${s.counters.nextLeadId}:${s.counters.nextActivityId}:${s.tokens.size}`).join('|');
-  const root = new Random(`${String(runtime.seed)}/restored/${restored.clock.now}/${salt}`);
-  runtime.random = {
-    requestIds: root.fork('request-ids'),
-    tokens: root.fork('tokens'),
-    credentials: root.fork('credentials'),
-    faults: root.fork('faults'),
-  };
 }
