@@ -39,7 +39,7 @@ import {
   listLeadsSchema,
   logQuerySchema,
   orgMappingSchema,
-  partitionSchema,
+  partitionCreateSchema,
   searchableSchema,
   serviceSchema,
   workspaceSchema,
@@ -51,6 +51,7 @@ import {
   type ListLeadsQuery,
   type LogQuery,
   type OrgMappingBody,
+  type PartitionCreate,
   type WorkspaceUpdate,
 } from './schemas.js';
 
@@ -58,7 +59,7 @@ export { ControlError } from './errors.js';
 export type { ClockChange, FaultSpec, InsertLeadsRequest, InstancePatch, ListLeadsQuery, LogQuery, OrgMappingBody, WorkspaceUpdate };
 export type { StateSnapshot } from '../domain/snapshot.js';
 export type InstanceDefinitionInput = z.input<typeof instanceDefinitionSchema>;
-export type PartitionSpec = z.input<typeof partitionSchema>;
+export type PartitionSpec = PartitionCreate;
 export type WorkspaceSpec = z.input<typeof workspaceSchema>;
 export type ServiceSpec = z.input<typeof serviceSchema>;
 
@@ -179,6 +180,7 @@ export interface Control {
   getLimits(munchkinId: string): LimitsView;
 
   listPartitions(munchkinId: string): PartitionView[];
+  /** A partition; `workspaces` (default ["Default"]) lists the workspaces that see it, so default services can reach it. */
   createPartition(munchkinId: string, spec: PartitionSpec): PartitionView;
   listWorkspaces(munchkinId: string): WorkspaceView[];
   /** A workspace with its partitions (the first is primary unless `primaryPartition` says otherwise). */
@@ -433,9 +435,15 @@ export function createControl(runtime: Runtime): Control {
 
     createPartition(munchkinId, spec) {
       const state = instance(munchkinId);
-      const body = parseInput(partitionSchema, spec, 'partition');
+      const { workspaces: names, ...body } = parseInput(partitionCreateSchema, spec, 'partition');
+      const workspaces = (names ?? (workspaceByName(state, 'Default') ? ['Default'] : [])).map((name, i) => {
+        const w = workspaceByName(state, name);
+        if (!w) throw new ControlError(400, `workspaces[${i}]: workspace '${name}' does not exist`, `workspaces[${i}]`);
+        return w;
+      });
       const partition = admin('name', () => createPartition(state, body));
-      record(state.munchkinId, `created partition '${partition.name}'`);
+      for (const w of workspaces) w.partitionIds.push(partition.id);
+      record(state.munchkinId, `created partition '${partition.name}' in ${workspaces.map((w) => `'${w.name}'`).join(', ') || 'no workspace'}`);
       return partitionView(state, partition.id);
     },
 

@@ -1,6 +1,6 @@
 // zod schemas of control-plane bodies and queries; they reuse the --config instance schemas where the shapes agree.
 import { z } from 'zod';
-import { imsOrgIdSchema, limitsSchema, munchkinIdSchema } from '../config.js';
+import { imsOrgIdSchema, limitsSchema, munchkinIdSchema, partitionSchema } from '../config.js';
 
 export {
   instanceDefinitionSchema,
@@ -25,6 +25,9 @@ export const instancePatchSchema = z
     imsOrgId: imsOrgIdSchema.nullable().optional(),
   })
   .strict();
+
+/** A partition, and the workspaces that see it (default: the Default workspace, so default services reach it; [] for none). */
+export const partitionCreateSchema = partitionSchema.extend({ workspaces: z.array(z.string().min(1)).optional() }).strict();
 
 export const workspaceUpdateSchema = z
   .object({
@@ -127,6 +130,7 @@ export const logQuerySchema = z
   })
   .strict();
 
+export type PartitionCreate = z.input<typeof partitionCreateSchema>;
 export type InstancePatch = z.input<typeof instancePatchSchema>;
 export type WorkspaceUpdate = z.input<typeof workspaceUpdateSchema>;
 export type InsertLeadsRequest = z.input<typeof insertLeadsSchema>;
