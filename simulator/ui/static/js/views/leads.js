@@ -1,0 +1,259 @@
+// Leads tab: a server-side paged, sorted and searched table per partition, and a lead's fields and activity history.
+import { api, enc } from '../api.js';
+import { dateTime, debounce, h, num, replace, throttle, toast, value } from '../dom.js';
+
+const COLUMNS = [
+  { key: 'id', label: 'Id', num: true },
+  { key: 'email', label: 'Email' },
+  { key: 'firstName', label: 'First name' },
+  { key: 'lastName', label: 'Last name' },
+  { key: 'company', label: 'Company' },
+  { key: 'partition', label: 'Partition', sortable: false },
+  { key: 'updatedAt', label: 'Updated (UTC)' },
+];
+const SEARCH_FIELDS = [
+  ['email', 'Email'],
+  ['lastName', 'Last name'],
+  ['firstName', 'First name'],
+  ['company', 'Company'],
+  ['id', 'Lead id'],
+];
+const DEFAULTS = { partition: 'all', sort: 'id', dir: 'asc', offset: '0', limit: '50', q: '', field: 'email' };
+
+function paramsOf(route) {
+  const p = {};
+  for (const [k, v] of Object.entries(DEFAULTS)) p[k] = route.params.get(k) ?? v;
+  return p;
+}
+
+function hashFor(p, leadId) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(p)) if (v !== DEFAULTS[k] && v !== undefined) q.set(k, v);
+  const qs = q.toString();
+  return `#/leads${leadId ? `/${leadId}` : ''}${qs ? `?${qs}` : ''}`;
+}
+
+export function render(app, route) {
+  let params = paramsOf(route);
+  let leadId = route.path[0] ? Number(route.path[0]) : null;
+  let partitions = [];
+  let lastPage = null;
+
+  const partitionSelect = h('select', { id: 'lead-partition', onChange: (e) => set({ partition: e.target.value, offset: '0' }) });
+  const fieldSelect = h('select', { id: 'lead-search-field', 'aria-label': 'Search in', onChange: (e) => set({ field: e.target.value, offset: '0' }) }, SEARCH_FIELDS.map(([v, l]) => h('option', { value: v }, l)));
+  const searchInput = h('input', { id: 'lead-search', type: 'search', placeholder: 'starts with…', autocomplete: 'off', 'aria-describedby': 'lead-search-help', onInput: debounce((e) => set({ q: e.target.value, offset: '0' }, true), 250) });
+  const limitSelect = h('select', { id: 'lead-limit', onChange: (e) => set({ limit: e.target.value, offset: '0' }) }, ['25', '50', '100', '200'].map((n) => h('option', { value: n }, n)));
+  const autoRefresh = h('input', { type: 'checkbox', id: 'lead-auto', checked: true });
+  const summary = h('span', { id: 'lead-summary', class: 'muted', role: 'status', 'aria-live': 'polite' });
+  const note = h('div');
+  const thead = h('thead');
+  const tbody = h('tbody');
+  const pager = h('div', { class: 'pager' });
+  const detail = h('section', { class: 'panel detail', id: 'lead-detail', tabindex: '-1', 'aria-label': 'Lead detail', hidden: true });
+
+  const el = h(
+    'div',
+    { class: 'grid main-side' },
+    h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'leads-title' },
+      h('h2', { id: 'leads-title' }, 'Leads'),
+      h(
+        'div',
+        { class: 'row', role: 'search' },
+        h('label', { class: 'field' }, 'Partition', partitionSelect),
+        h('label', { class: 'field' }, 'Search in', fieldSelect),
+        h('label', { class: 'field', style: 'flex:1;min-width:200px' }, 'Search', searchInput),
+        h('label', { class: 'field' }, 'Rows', limitSelect),
+        h('label', { class: 'chip', style: 'align-self:flex-end' }, autoRefresh, 'live refresh'),
+      ),
+      h('p', { id: 'lead-search-help', class: 'muted small' }, 'Search matches the beginning of the value, ignoring case (lead id: exact). Paging, sorting and search run in the emulator, so they stay fast with a million leads.'),
+      note,
+      h('div', { class: 'row' }, summary),
+      h('div', { class: 'table-wrap tall' }, h('table', { id: 'lead-table', 'aria-describedby': 'lead-summary' }, thead, tbody)),
+      pager,
+    ),
+    detail,
+  );
+
+  function set(patch, replaceHistory = false) {
+    params = { ...params, ...patch };
+    const hash = hashFor(params, leadId);
+    if (replaceHistory) {
+      history.replaceState(null, '', hash);
+      void loadTable();
+    } else app.navigate(hash);
+  }
+
+  async function loadPartitions() {
+    try {
+      const inst = await api(`${app.SIM_BASE}/instances/${enc(app.munchkinId)}`);
+      partitions = inst.partitions;
+    } catch {
+      partitions = [];
+    }
+    replace(partitionSelect, h('option', { value: 'all' }, 'All partitions'), partitions.map((p) => h('option', { value: String(p.id) }, `${p.name} (${num(p.leads)})`)));
+    partitionSelect.value = params.partition;
+  }
+
+  function renderHead() {
+    replace(
+      thead,
+      h('tr', null, COLUMNS.map((c) => {
+        const sorted = params.sort === c.key;
+        const aria = sorted ? (params.dir === 'asc' ? 'ascending' : 'descending') : 'none';
+        if (c.sortable === false) return h('th', { scope: 'col' }, c.label);
+        return h('th', { scope: 'col', class: c.num ? 'num' : '', 'aria-sort': aria },
+          h('button', { class: 'sort', 'data-sort': c.key, onClick: () => set({ sort: c.key, dir: sorted && params.dir === 'asc' ? 'desc' : 'asc', offset: '0' }) },
+            c.label, h('span', { class: 'sort-ind', 'aria-hidden': 'true' }, sorted ? (params.dir === 'asc' ? '▲' : '▼') : '↕')));
+      })),
+    );
+  }
+
+  async function loadTable() {
+    const q = new URLSearchParams({ partition: params.partition, sort: params.sort, dir: params.dir, offset: params.offset, limit: params.limit, field: params.field });
+    if (params.q.trim()) q.set('q', params.q.trim());
+    let page;
+    try {
+      page = await api(`${app.UI_API}/instances/${enc(app.munchkinId)}/leads?${q}`);
+    } catch (e) {
+      replace(tbody, h('tr', null, h('td', { colspan: COLUMNS.length, class: 'error' }, e.message)));
+      return;
+    }
+    lastPage = page;
+    if (page.sort.field !== params.sort) params = { ...params, sort: page.sort.field };
+    renderHead();
+    replace(note, page.note ? h('p', { class: 'note' }, page.note) : null);
+    const from = page.total === 0 ? 0 : page.offset + 1;
+    const to = page.offset + page.rows.length;
+    summary.textContent = `${num(from)}–${num(to)} of ${num(page.total)} leads${page.search ? ` whose ${SEARCH_FIELDS.find(([v]) => v === page.search.field)[1].toLowerCase()} starts with “${page.search.q}”` : ''}`;
+    replace(
+      tbody,
+      page.rows.length
+        ? page.rows.map((r) =>
+            h('tr', { class: r.id === leadId ? 'selected' : '', dataset: { leadId: String(r.id) } },
+              h('td', { class: 'num' }, h('a', { href: hashFor(params, r.id), 'aria-label': `Lead ${r.id}: open detail` }, r.id)),
+              h('td', null, value(r.email)),
+              h('td', null, value(r.firstName)),
+              h('td', null, value(r.lastName)),
+              h('td', null, value(r.company)),
+              h('td', null, r.partition),
+              h('td', { class: 'mono' }, dateTime(r.updatedAt).replace(' UTC', '')),
+            ))
+        : h('tr', null, h('td', { colspan: COLUMNS.length, class: 'empty' }, 'No leads match.')),
+    );
+    renderPager(page);
+  }
+
+  function renderPager(page) {
+    const limit = Number(params.limit);
+    const offset = page.offset;
+    const lastOffset = Math.max(0, Math.floor((page.total - 1) / limit) * limit);
+    const go = (o) => set({ offset: String(Math.max(0, o)) });
+    const pages = Math.max(1, Math.ceil(page.total / limit));
+    const pageInput = h('input', { type: 'number', min: 1, max: pages, value: String(Math.floor(offset / limit) + 1), style: 'width:90px', 'aria-label': 'Page number', onChange: (e) => go((Math.min(pages, Math.max(1, Number(e.target.value))) - 1) * limit) });
+    replace(
+      pager,
+      h('button', { onClick: () => go(0), disabled: offset === 0 }, '« First'),
+      h('button', { onClick: () => go(offset - limit), disabled: offset === 0, id: 'lead-prev' }, '‹ Previous'),
+      h('label', { class: 'row' }, 'Page', pageInput, h('span', { class: 'muted' }, `of ${num(pages)}`)),
+      h('button', { onClick: () => go(offset + limit), disabled: offset + limit >= page.total, id: 'lead-next' }, 'Next ›'),
+      h('button', { onClick: () => go(lastOffset), disabled: offset >= lastOffset }, 'Last »'),
+    );
+  }
+
+  async function loadDetail(focus) {
+    if (!leadId) {
+      detail.hidden = true;
+      return;
+    }
+    let d;
+    try {
+      d = await api(`${app.UI_API}/instances/${enc(app.munchkinId)}/leads/${leadId}`);
+    } catch (e) {
+      detail.hidden = false;
+      replace(detail, h('h2', null, `Lead ${leadId}`), h('p', { class: 'error' }, e.message));
+      return;
+    }
+    detail.hidden = false;
+    replace(
+      detail,
+      h('div', { class: 'row' }, h('h2', { id: 'detail-title' }, `Lead ${d.id}`), h('span', { class: 'badge info' }, d.partition), h('span', { class: 'spacer' }),
+        h('button', { onClick: close, 'aria-label': 'Close lead detail' }, 'Close')),
+      h('p', { class: 'muted small' }, `Created ${dateTime(d.createdAt)} · updated ${dateTime(d.updatedAt)}`),
+      h('h3', null, 'Fields'),
+      h('div', { class: 'table-wrap' }, h('table', { 'aria-label': 'Lead fields' },
+        h('thead', null, h('tr', null, h('th', null, 'Field'), h('th', null, 'Value'), h('th', null, 'Blocked for'))),
+        h('tbody', null, d.fields.map((f) => h('tr', null,
+          h('td', null, h('code', null, f.name), h('div', { class: 'muted small' }, `${f.displayName} · ${f.dataType}`)),
+          h('td', { dataset: { field: f.name } }, value(f.value)),
+          h('td', null, f.blockedSources.map((s) => h('span', { class: 'badge warn' }, s)))))))),
+      h('h3', { style: 'margin-top:14px' }, `Activity history (${num(d.activityCount)})`),
+      h('div', { class: 'table-wrap' }, h('table', { id: 'lead-activities', 'aria-label': 'Activity history, newest first' },
+        h('thead', null, h('tr', null, h('th', null, 'When (UTC)'), h('th', null, 'Activity'), h('th', null, 'Change'), h('th', null, 'Source'))),
+        h('tbody', null, d.activities.map((a) => h('tr', { dataset: { type: String(a.typeId) } },
+          h('td', { class: 'mono' }, dateTime(a.date).replace(' UTC', '')),
+          h('td', null, a.type),
+          h('td', null, a.typeId === 13 ? [h('code', null, a.field), ': ', value(a.oldValue), h('span', { class: 'arrow' }, '→'), value(a.newValue)]
+            : a.typeId === 100 ? [value(a.fromPartition), h('span', { class: 'arrow' }, '→'), value(a.toPartition)] : ''),
+          h('td', null, value(a.source), a.requestId ? h('div', { class: 'muted small mono' }, a.requestId) : null)))))),
+    );
+    if (focus) detail.focus();
+  }
+
+  function close() {
+    leadId = null;
+    app.navigate(hashFor(params, null));
+  }
+
+  detail.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      const id = leadId;
+      close();
+      setTimeout(() => document.querySelector(`#lead-table tr[data-lead-id="${id}"] a`)?.focus(), 100);
+    }
+  });
+
+  const refresh = throttle(() => {
+    if (!autoRefresh.checked) return;
+    void loadTable();
+    if (leadId) void loadDetail(false);
+  }, 1000);
+  const offs = [
+    app.live.on('log', ({ entries }) => {
+      if (entries.some((e) => e.munchkinId === app.munchkinId && (e.kind !== 'request' || !/^GET /.test(e.message)))) refresh();
+    }),
+    app.live.on('reset', () => {
+      void loadPartitions().then(loadTable);
+      toast('The emulator was reset');
+    }),
+  ];
+
+  function sync() {
+    searchInput.value = params.q;
+    fieldSelect.value = params.field;
+    limitSelect.value = params.limit;
+    partitionSelect.value = params.partition;
+  }
+
+  sync();
+  renderHead();
+  void loadPartitions().then(loadTable);
+  void loadDetail(false);
+
+  return {
+    el,
+    update(next) {
+      const before = JSON.stringify(params);
+      const prevLead = leadId;
+      params = paramsOf(next);
+      leadId = next.path[0] ? Number(next.path[0]) : null;
+      if (document.activeElement !== searchInput) sync();
+      if (JSON.stringify(params) !== before || prevLead !== leadId) void loadTable();
+      if (prevLead !== leadId) void loadDetail(true);
+      else if (leadId === null) detail.hidden = true;
+      if (lastPage === null) void loadTable();
+    },
+    dispose: () => offs.forEach((off) => off()),
+  };
+}
