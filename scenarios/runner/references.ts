@@ -1,0 +1,119 @@
+// Cross-checks inside one scenario that a schema cannot express: names it refers to (instances, services, audiences, calls) exist.
+import { DEFAULT_MUNCHKIN_ID, type InstanceSpec, type Scenario, type Step } from './schema.js';
+
+export interface ReferenceProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+const CONNECTOR_STEPS = ['connect', 'activate', 'upsertProfile', 'upsertProfiles', 'uploadCsv', 'drain'] as const;
+
+export function munchkinOf(spec: InstanceSpec): string {
+  return (spec.munchkinId ?? DEFAULT_MUNCHKIN_ID).toUpperCase();
+}
+
+/** Walks the steps depth-first (parallel groups included) with their key paths. */
+export function walkSteps(steps: Step[] | undefined, base: (string | number)[] = ['when']): { step: Step; path: (string | number)[] }[] {
+  const out: { step: Step; path: (string | number)[] }[] = [];
+  (steps ?? []).forEach((step, i) => {
+    const path = [...base, i];
+    out.push({ step, path });
+    if (step.parallel) out.push(...walkSteps(step.parallel, [...path, 'parallel']));
+  });
+  return out;
+}
+
+export function checkReferences(scenario: Scenario): ReferenceProblem[] {
+  const problems: ReferenceProblem[] = [];
+  const given = scenario.given ?? {};
+  const instances = given.instances ?? [{}];
+  const byId = new Map<string, InstanceSpec>();
+  instances.forEach((spec, i) => {
+    const id = munchkinOf(spec);
+    if (byId.has(id)) problems.push({ path: ['given', 'instances', i, 'munchkinId'], message: `instance ${id} is defined twice` });
+    byId.set(id, spec);
+    const partitions = new Set(['Default', ...(spec.partitions ?? []).map((p) => p.name)]);
+    const workspaces = new Set(['Default', ...(spec.workspaces ?? []).map((w) => w.name)]);
+    (spec.workspaces ?? []).forEach((w, j) =>
+      w.partitions.forEach((p, k) => {
+        if (!partitions.has(p)) problems.push({ path: ['given', 'instances', i, 'workspaces', j, 'partitions', k], message: `partition '${p}' is not defined in this instance's partitions` });
+      }),
+    );
+    (spec.services ?? []).forEach((s, j) =>
+      (s.workspaces ?? []).forEach((w, k) => {
+        if (!workspaces.has(w)) problems.push({ path: ['given', 'instances', i, 'services', j, 'workspaces', k], message: `workspace '${w}' is not defined in this instance's workspaces` });
+      }),
+    );
+    (spec.leads ?? []).forEach((l, j) => {
+      if (l.partition !== undefined && !partitions.has(l.partition)) {
+        problems.push({ path: ['given', 'instances', i, 'leads', j, 'partition'], message: `partition '${l.partition}' is not defined in this instance's partitions` });
+      }
+    });
+  });
+  const firstId = munchkinOf(instances[0]);
+  const instanceRef = (id: string | undefined, path: (string | number)[]): InstanceSpec | undefined => {
+    const spec = byId.get((id ?? firstId).toUpperCase());
+    if (!spec) problems.push({ path, message: `no instance ${id} in given.instances (defined: ${[...byId.keys()].join(', ')})` });
+    return spec;
+  };
+  const syncedTo = (scenario.destination?.instance ?? firstId).toUpperCase();
+  const serviceRef = (spec: InstanceSpec | undefined, name: string | undefined, path: (string | number)[]) => {
+    if (!spec || name === undefined) return;
+    const fallback = scenario.destination && munchkinOf(spec) === syncedTo ? 'Adobe Experience Platform' : 'Default API service';
+    const names = (spec.services ?? [{ name: fallback }]).map((s) => s.name);
+    if (!names.includes(name)) problems.push({ path, message: `no service '${name}' on instance ${munchkinOf(spec)} (services: ${names.join(', ')})` });
+  };
+
+  const dest = scenario.destination;
+  if (dest) serviceRef(instanceRef(dest.instance, ['destination', 'instance']), dest.service, ['destination', 'service']);
+  (given.faults ?? []).forEach((f, i) => serviceRef(instanceRef(f.instance, ['given', 'faults', i, 'instance']), f.service, ['given', 'faults', i, 'service']));
+
+  const audiences = new Set((given.audiences ?? []).map((a) => a.id));
+  const steps = walkSteps(scenario.when);
+  for (const { step } of steps) if (step.uploadCsv) audiences.add(step.uploadCsv.audience);
+  const faultIds = new Set((given.faults ?? []).flatMap((f) => (f.id ? [f.id] : [])));
+  for (const { step } of steps) if (step.injectFault?.id) faultIds.add(step.injectFault.id);
+  const callIds = new Set<string>();
+
+  for (const { step, path } of steps) {
+    const key = Object.keys(step)[0];
+    if ((CONNECTOR_STEPS as readonly string[]).includes(key) && !dest) {
+      problems.push({ path: [...path, key], message: `'${key}' needs a destination (the connector configuration)` });
+    }
+    step.activate?.forEach((id, k) => {
+      if (!audiences.has(id)) problems.push({ path: [...path, 'activate', k], message: `audience '${id}' is not defined (given.audiences or an uploadCsv step)` });
+    });
+    if (Array.isArray(step.clearFaults)) {
+      step.clearFaults.forEach((id, k) => {
+        if (!faultIds.has(id)) problems.push({ path: [...path, 'clearFaults', k], message: `no fault with id '${id}'` });
+      });
+    }
+    if (step.injectFault) {
+      const f = step.injectFault;
+      serviceRef(instanceRef(f.instance, [...path, 'injectFault', 'instance']), f.service, [...path, 'injectFault', 'service']);
+    }
+    if (step.marketo) {
+      const call = step.marketo;
+      serviceRef(instanceRef(call.instance, [...path, 'marketo', 'instance']), call.as, [...path, 'marketo', 'as']);
+      if (call.id !== undefined) {
+        if (callIds.has(call.id)) problems.push({ path: [...path, 'marketo', 'id'], message: `call id '${call.id}' is used twice` });
+        callIds.add(call.id);
+      }
+    }
+  }
+
+  const then = scenario.then;
+  then.api?.forEach((a, i) => {
+    if (!callIds.has(a.call)) problems.push({ path: ['then', 'api', i, 'call'], message: `no marketo step with id '${a.call}'` });
+  });
+  if (!dest) {
+    for (const key of ['outcomes', 'outcomeCounts', 'preflight', 'deadLetters'] as const) {
+      if (then[key] !== undefined) problems.push({ path: ['then', key], message: `'${key}' needs a destination (the connector configuration)` });
+    }
+  }
+  then.leads?.forEach((l, i) => instanceRef(l.instance, ['then', 'leads', i, 'instance']));
+  then.activities?.forEach((a, i) => instanceRef(a.instance, ['then', 'activities', i, 'instance']));
+  then.blockedWrites?.forEach((b, i) => instanceRef(b.instance, ['then', 'blockedWrites', i, 'instance']));
+  if (then.leadCounts) instanceRef(then.leadCounts.instance, ['then', 'leadCounts', 'instance']);
+  return problems;
+}

@@ -1,0 +1,78 @@
+// The result shapes every reporter reads: per scenario, per step (with wall and virtual timings), and for a whole run.
+import type { LoadError } from './load.js';
+import type { Failure } from './match.js';
+
+export type StepStatus = 'passed' | 'failed' | 'error' | 'skipped';
+export type ScenarioStatus = 'passed' | 'failed' | 'error';
+
+export interface StepReport {
+  /** `given`, `when[2] activate [vip]`, `then`, ... */
+  label: string;
+  status: StepStatus;
+  /** Wall time the step took. */
+  wallMs: number;
+  /** Virtual time that passed on the scenario's clock during the step. */
+  virtualMs: number;
+  failures: Failure[];
+  error?: string;
+  /** The steps of a `parallel` group. */
+  children?: StepReport[];
+}
+
+export interface ScenarioReport {
+  /** `file#index`: unique and stable across runs. */
+  id: string;
+  file: string;
+  index: number;
+  line: number;
+  suite?: string;
+  name: string;
+  tags: string[];
+  seed: number | string;
+  status: ScenarioStatus;
+  wallMs: number;
+  /** Wall time to create the scenario's emulator and start listening. */
+  startupMs: number;
+  /** The scenario's virtual clock at the start and at the end. */
+  virtualStart: string;
+  virtualEnd: string;
+  steps: StepReport[];
+  /** Every failure of every step, in order. */
+  failures: Failure[];
+  error?: string;
+}
+
+export interface RunTotals {
+  total: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  /** Files or scenarios that could not be loaded. */
+  invalid: number;
+}
+
+export interface RunReport {
+  startedAt: string;
+  wallMs: number;
+  /** Worker threads used (0: everything ran in the calling thread). */
+  workers: number;
+  filters: { paths: string[]; tags: string[]; grep: string[] };
+  scenarios: ScenarioReport[];
+  loadErrors: LoadError[];
+  totals: RunTotals;
+}
+
+export function totalsOf(scenarios: ScenarioReport[], loadErrors: LoadError[]): RunTotals {
+  const invalidFiles = new Set(loadErrors.map((e) => `${e.file}|${e.scenario ?? ''}`));
+  return {
+    total: scenarios.length,
+    passed: scenarios.filter((s) => s.status === 'passed').length,
+    failed: scenarios.filter((s) => s.status === 'failed').length,
+    errors: scenarios.filter((s) => s.status === 'error').length,
+    invalid: invalidFiles.size,
+  };
+}
+
+export function runSucceeded(report: RunReport): boolean {
+  return report.totals.failed === 0 && report.totals.errors === 0 && report.totals.invalid === 0 && report.totals.total > 0;
+}

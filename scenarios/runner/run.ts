@@ -1,0 +1,221 @@
+// Plays one scenario in its own emulator: given, each `when` step in order (timed), an implicit final drain, then `then`.
+import type { LoadedScenario } from './load.js';
+import type { Failure } from './match.js';
+import type { ScenarioReport, StepReport } from './report.js';
+import type { Step } from './schema.js';
+import { buildWorld, clearFaults, GivenError, injectFault, takeBaseline, type World } from './world.js';
+import { formatDuration, parseDuration } from './scenario-clock.js';
+import { callMarketo } from './steps/marketo.js';
+import { ConnectorSteps, SkipStep } from './steps/connector.js';
+import { expectLeads } from './expect/leads.js';
+import { expectActivities } from './expect/activities.js';
+import { expectLog } from './expect/log.js';
+import { expectAnswer } from './expect/api.js';
+import { expectConnector } from './expect/connector.js';
+import { expectClock } from './expect/clock.js';
+
+export interface RunOptions {
+  /** Wall-clock limit per scenario (a hung connector must not hang the suite). Default 30 s. */
+  timeoutMs?: number;
+}
+
+const now = () => performance.now();
+
+/** A short label for a step: its key and the gist of its value. */
+export function stepLabel(step: Step, at: string): string {
+  const key = Object.keys(step)[0] as keyof Step;
+  const gist = (() => {
+    switch (key) {
+      case 'activate':
+        return step.activate!.join(', ');
+      case 'upsertProfile':
+        return step.upsertProfile!.id ?? [step.upsertProfile!.email ?? ''].flat()[0] ?? '';
+      case 'upsertProfiles':
+        return `${step.upsertProfiles!.length} profiles`;
+      case 'uploadCsv':
+        return step.uploadCsv!.audience;
+      case 'advanceClock': {
+        const v = step.advanceClock!;
+        return typeof v === 'object' ? `to ${v.to}` : formatDuration(parseDuration(v));
+      }
+      case 'injectFault':
+        return [step.injectFault!.kind, step.injectFault!.code ?? step.injectFault!.status ?? ''].join(' ').trim();
+      case 'clearFaults':
+        return step.clearFaults === true ? 'all' : step.clearFaults!.join(', ');
+      case 'marketo':
+        return `${step.marketo!.method} ${step.marketo!.path}`;
+      case 'parallel':
+        return `${step.parallel!.length} steps`;
+      default:
+        return '';
+    }
+  })();
+  return `${at} ${key}${gist ? ` ${gist}` : ''}`;
+}
+
+class Timeout extends Error {}
+
+export async function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Promise<ScenarioReport> {
+  const { scenario } = loaded;
+  const started = now();
+  const report: ScenarioReport = {
+    id: `${loaded.file}#${loaded.index}`,
+    file: loaded.file,
+    index: loaded.index,
+    line: loaded.line,
+    ...(loaded.suite !== undefined ? { suite: loaded.suite } : {}),
+    name: scenario.name,
+    tags: scenario.tags ?? [],
+    seed: scenario.seed ?? 1,
+    status: 'passed',
+    wallMs: 0,
+    startupMs: 0,
+    virtualStart: '',
+    virtualEnd: '',
+    steps: [],
+    failures: [],
+  };
+  let world: World | undefined;
+  let connector: ConnectorSteps | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Timeout(`timed out after ${timeoutMs / 1000} s of wall time`)), timeoutMs);
+  });
+
+  const play = async () => {
+    // given: the emulator (its start-up timed on its own), instances, leads, faults, then the baseline.
+    const givenStep = await timed('given', async () => {
+      const t0 = now();
+      try {
+        world = await buildWorld(scenario);
+      } finally {
+        report.startupMs = now() - t0;
+      }
+      report.virtualStart = new Date(world.clock.now()).toISOString();
+      if (scenario.destination) connector = new ConnectorSteps(world, scenario);
+      await connector?.given();
+      takeBaseline(world);
+      return [];
+    });
+    report.steps.push(givenStep);
+    if (givenStep.status === 'error') return;
+    const w = world!;
+
+    for (const [i, step] of (scenario.when ?? []).entries()) {
+      const result = await runStep(w, connector, step, `when[${i}]`);
+      report.steps.push(result);
+      if (result.status === 'error') return;
+    }
+    if (connector?.started && connector.refusals.length === 0) {
+      const drain = await timed('drain (after the last step)', async () => connector!.drain('when'), w);
+      report.steps.push(drain);
+      if (drain.status === 'error') return;
+    }
+    report.steps.push(
+      await timed(
+        'then',
+        async () => [
+          ...expectLeads(w, scenario.then),
+          ...expectActivities(w, scenario.then),
+          ...expectLog(w, scenario.then),
+          ...expectApi(w, scenario.then.api),
+          ...(connector ? expectConnector(connector, scenario.then) : []),
+          ...expectClock(w, scenario.then.clock),
+        ],
+        w,
+      ),
+    );
+  };
+
+  try {
+    await Promise.race([play(), timeout]);
+  } catch (e) {
+    report.status = 'error';
+    report.error = e instanceof Error ? e.message : String(e);
+  } finally {
+    clearTimeout(timer);
+    if (world) report.virtualEnd = new Date(world.clock.now()).toISOString();
+    await connector?.close().catch(() => undefined);
+    await world?.sim.close().catch(() => undefined);
+  }
+  report.failures = report.steps.flatMap(function all(s): Failure[] {
+    return [...s.failures, ...(s.children ?? []).flatMap(all)];
+  });
+  const erroredStep = report.steps.find((s) => s.status === 'error');
+  if (report.status !== 'error' && erroredStep) {
+    report.status = 'error';
+    report.error = `${erroredStep.label}: ${erroredStep.error}`;
+  } else if (report.status !== 'error' && report.failures.length > 0) {
+    report.status = 'failed';
+  }
+  report.wallMs = now() - started;
+  return report;
+}
+
+/** Runs `work`, timing it on the wall and on the scenario's clock; a thrown error makes the step an error. */
+async function timed(label: string, work: () => Promise<Failure[]>, world?: World): Promise<StepReport> {
+  const t0 = now();
+  const v0 = world?.clock.now() ?? 0;
+  try {
+    const failures = await work();
+    return { label, status: failures.length > 0 ? 'failed' : 'passed', wallMs: now() - t0, virtualMs: (world?.clock.now() ?? v0) - v0, failures };
+  } catch (e) {
+    if (e instanceof Timeout) throw e;
+    if (e instanceof SkipStep) return { label, status: 'skipped', wallMs: now() - t0, virtualMs: (world?.clock.now() ?? v0) - v0, failures: [], error: e.message };
+    const message = e instanceof GivenError || e instanceof Error ? e.message : String(e);
+    return { label, status: 'error', wallMs: now() - t0, virtualMs: (world?.clock.now() ?? v0) - v0, failures: [], error: message };
+  }
+}
+
+async function runStep(world: World, connector: ConnectorSteps | undefined, step: Step, at: string): Promise<StepReport> {
+  const label = stepLabel(step, at);
+  if (step.parallel) {
+    const t0 = now();
+    const v0 = world.clock.now();
+    const children = await Promise.all(step.parallel.map((s, i) => runStep(world, connector, s, `${at}.parallel[${i}]`)));
+    const error = children.find((c) => c.status === 'error');
+    return {
+      label,
+      status: error ? 'error' : children.some((c) => c.status === 'failed') ? 'failed' : 'passed',
+      wallMs: now() - t0,
+      virtualMs: world.clock.now() - v0,
+      failures: [],
+      ...(error ? { error: `${error.label}: ${error.error}` } : {}),
+      children,
+    };
+  }
+  return timed(
+    label,
+    async () => {
+      if (step.marketo) return (await callMarketo(world, step.marketo, `${at}.marketo`)).failures;
+      if (step.advanceClock !== undefined) {
+        const v = step.advanceClock;
+        const ms = typeof v === 'object' ? Date.parse(v.to) - world.clock.now() : parseDuration(v);
+        if (ms < 0) throw new Error(`${at}.advanceClock: ${v && typeof v === 'object' ? v.to : ''} is before the clock's time (${new Date(world.clock.now()).toISOString()})`);
+        await world.sim.control.clock.advance(ms);
+        return [];
+      }
+      if (step.injectFault) {
+        injectFault(world, step.injectFault);
+        return [];
+      }
+      if (step.clearFaults) {
+        clearFaults(world, step.clearFaults);
+        return [];
+      }
+      if (!connector) throw new Error(`${at}: this step needs a destination`);
+      return connector.run(step, at);
+    },
+    world,
+  );
+}
+
+function expectApi(world: World, expectations: { call: string }[] | undefined): Failure[] {
+  return (expectations ?? []).flatMap((e, i) => {
+    const answer = world.answers.get(e.call);
+    if (!answer) return [{ at: `then.api[${i}]`, message: `the call '${e.call}' did not run`, expected: e, actual: null }];
+    const { call: _call, ...expected } = e;
+    return expectAnswer(expected, answer, `then.api[${i}]`);
+  });
+}

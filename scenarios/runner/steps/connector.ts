@@ -1,0 +1,221 @@
+// The connector side of a scenario: an AEP sandbox (profiles, audiences) and the Person Sync destination wired to the emulator.
+import { ConfigError, createPersonSync, createPlatform, type ConnectorClock, type DestinationConfigInput, type Platform } from '../../../connector/index.js';
+import { PreflightError, type PersonSync } from '../../../connector/index.js';
+import type { Activation } from '../../../connector/aep/platform.js';
+import type { ExportResult, PreflightReport } from '../../../connector/outcomes.js';
+import { seededRandom } from '../../../connector/clock.js';
+import type { IdentityEntry } from '../../../connector/aep/message.js';
+import type { XdmValue } from '../../../connector/aep/profiles.js';
+import { DEFAULT_IMS_ORG_ID, type Destination, type ProfileSpec, type Scenario, type Step } from '../schema.js';
+import { parseDuration } from '../scenario-clock.js';
+import type { Failure } from '../match.js';
+import type { World } from '../world.js';
+
+/** Thrown by a step that cannot run because the connector refused to start; the step is reported as skipped. */
+export class SkipStep extends Error {}
+
+/** Every AEP permission Person Sync needs to connect and activate (the default for a destination). */
+export const PERSON_SYNC_PERMISSIONS = ['View Destinations', 'Manage Destinations', 'Activate Destinations', 'View Profiles', 'View Segments'];
+
+export class ConnectorSteps {
+  readonly platform: Platform;
+  sync: PersonSync | undefined;
+  /** connect() has been attempted. */
+  started = false;
+  /** What the connector refused before exporting anything: configuration, preflight and activation errors. */
+  readonly refusals: string[] = [];
+  preflightReport: PreflightReport | undefined;
+  private readonly activations: Activation[] = [];
+  /** Export id -> scenario profile id, for exports made while a scenario step was changing that profile. */
+  private readonly exportProfile = new Map<string, string>();
+  /** Platform profile id -> scenario profile id. */
+  private readonly scenarioIds = new Map<string, string>();
+  private capturing: string | null = null;
+  private readonly clock: ConnectorClock;
+
+  constructor(
+    private readonly world: World,
+    private readonly scenario: Scenario,
+  ) {
+    const c = world.clock;
+    // The connector waits outside tracked calls (pacing, backoff, backfill delay), so it gets the plain sleep.
+    this.clock = { now: () => c.now(), sleep: (ms) => c.plainSleep(ms), track: (p) => c.track(p) };
+    this.platform = createPlatform({ clock: this.clock });
+  }
+
+  /** Audiences and profiles that exist before the steps. */
+  async given(): Promise<void> {
+    for (const a of this.scenario.given?.audiences ?? []) this.platform.createRuleAudience({ id: a.id, name: a.name ?? a.id, rule: a.rule });
+    for (const p of this.scenario.given?.profiles ?? []) this.upsert(p);
+  }
+
+  async run(step: Step, at: string): Promise<Failure[]> {
+    if (step.connect) {
+      await this.connect();
+      return [];
+    }
+    if (step.upsertProfile) {
+      this.upsert(step.upsertProfile);
+      return [];
+    }
+    if (step.upsertProfiles) {
+      for (const p of step.upsertProfiles) this.upsert(p);
+      return [];
+    }
+    if (step.uploadCsv) {
+      const u = step.uploadCsv;
+      this.platform.uploadCsvAudience({
+        id: u.audience,
+        name: u.name ?? u.audience,
+        csv: u.csv,
+        identityColumn: u.identityColumn ?? 'email',
+        ...(u.identityNamespace !== undefined ? { identityNamespace: u.identityNamespace } : {}),
+        ...(u.ttlDays !== undefined ? { ttlDays: u.ttlDays } : {}),
+      });
+      return [];
+    }
+    if (step.activate) {
+      const sync = await this.ready();
+      try {
+        const delay = this.scenario.destination?.backfillDelay;
+        this.activations.push(sync.activate(step.activate, delay !== undefined ? { backfillDelayMs: parseDuration(delay) } : {}));
+      } catch (e) {
+        this.refusals.push(`[activation] ${(e as Error).message}`);
+        throw new SkipStep(`the activation was refused: ${(e as Error).message}`);
+      }
+      return [];
+    }
+    if (step.drain) {
+      await this.drain(at);
+      return [];
+    }
+    throw new Error(`${at}: not a connector step`);
+  }
+
+  /** Waits for scheduled backfills, then for every export to have its outcome. */
+  async drain(_at: string): Promise<Failure[]> {
+    if (!this.started) return [];
+    if (this.refusals.length > 0 || !this.sync) throw new SkipStep('the connector refused to start');
+    await Promise.all(this.activations.filter((a) => a.state !== 'stopped').map((a) => a.backfill));
+    await this.sync.drain();
+    return [];
+  }
+
+  results(): ExportResult[] {
+    const all = [...(this.sync?.results.values() ?? [])];
+    return all.sort((a, b) => exportNumber(a.id) - exportNumber(b.id));
+  }
+
+  deadLetterCount(): number {
+    return this.sync?.deadLetters.size ?? 0;
+  }
+
+  counters(): Record<string, number> {
+    if (!this.sync) return {};
+    const c = this.sync.counters();
+    const flat: Record<string, number> = {};
+    for (const [k, v] of Object.entries(c)) if (typeof v === 'number') flat[k] = v;
+    for (const [k, v] of Object.entries(c.answers)) flat[`answers.${k}`] = v;
+    for (const [k, v] of Object.entries(c.callsByOperation)) flat[`calls.${k}`] = v;
+    return flat;
+  }
+
+  /** Whether an export belongs to a scenario profile: exported while the step changed it, or matched by its email. */
+  belongsTo(result: ExportResult, profile: string): boolean {
+    const captured = this.exportProfile.get(result.id);
+    if (captured !== undefined) return captured === profile;
+    if (result.email === null) return false;
+    if (result.email.toLowerCase() === profile.toLowerCase()) return true;
+    const platformProfile = this.platform.profiles.findByIdentity('email', result.email);
+    return platformProfile !== undefined && this.scenarioIds.get(platformProfile.id) === profile;
+  }
+
+  async close(): Promise<void> {
+    for (const a of this.activations) a.stop();
+    this.platform.close();
+    await this.sync?.close();
+  }
+
+  private async ready(): Promise<PersonSync> {
+    if (!this.started) await this.connect();
+    if (this.refusals.length > 0 || !this.sync) throw new SkipStep('the connector refused to start');
+    return this.sync;
+  }
+
+  private async connect(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    let sync: PersonSync;
+    try {
+      sync = createPersonSync(this.config(), {
+        clock: this.clock,
+        platform: this.platform,
+        random: seededRandom(`${this.world.seed}/connector`),
+        fetch: globalThis.fetch,
+      });
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        this.refusals.push(...e.issues.map((i) => `[config] ${i.path}: ${i.message}`));
+        return;
+      }
+      throw e;
+    }
+    sync.on('export', (event) => {
+      if (this.capturing !== null) this.exportProfile.set(event.id, this.capturing);
+    });
+    try {
+      this.preflightReport = await sync.connect();
+      this.sync = sync;
+    } catch (e) {
+      if (!(e instanceof PreflightError)) throw e;
+      this.preflightReport = e.report;
+      this.refusals.push(...e.report.problems.filter((p) => p.severity === 'error').map((p) => `[${p.check}] ${p.message}`));
+      await sync.close();
+    }
+  }
+
+  /** The destination as the connector reads it: the scenario's settings plus the emulator's URLs and credentials. */
+  private config(): DestinationConfigInput {
+    const d: Destination = this.scenario.destination ?? {};
+    const munchkinId = (d.instance ?? this.world.defaultInstance).toUpperCase();
+    const service = this.world.service(d.service, munchkinId);
+    const mapped = this.world.instance(munchkinId).settings.orgMapping?.imsOrgId;
+    const { instance: _i, service: _s, aep, options, backfillDelay: _b, ...settings } = d;
+    const config: Record<string, unknown> = {
+      name: d.name ?? this.scenario.name,
+      munchkinId,
+      endpoint: `${this.world.baseUrl}/${munchkinId}/rest`,
+      identity: `${this.world.baseUrl}/${munchkinId}/identity`,
+      ingestionEndpoint: this.world.baseUrl,
+      clientId: service.clientId,
+      clientSecret: service.clientSecret,
+      adminSettings: 'emulator',
+      aep: { imsOrgId: aep?.imsOrgId ?? mapped ?? DEFAULT_IMS_ORG_ID, permissions: aep?.permissions ?? PERSON_SYNC_PERMISSIONS },
+      ...settings,
+      ...options,
+    };
+    return config as DestinationConfigInput;
+  }
+
+  /** Creates or changes a profile on the platform; exports it triggers are attributed to the scenario profile. */
+  private upsert(spec: ProfileSpec): void {
+    const emails = [spec.email ?? []].flat();
+    const id = spec.id ?? emails[0];
+    const identityMap: Record<string, IdentityEntry[]> = {};
+    if (emails.length > 0) {
+      identityMap.email = emails.map((e) => ({ id: e, ...(spec.primaryEmail !== undefined ? { primary: e === spec.primaryEmail } : {}) }));
+    }
+    for (const [namespace, ids] of Object.entries(spec.identities ?? {})) identityMap[namespace] = ids.map((i) => ({ id: i }));
+    this.capturing = id;
+    try {
+      const change = this.platform.upsertProfile({ identityMap, attributes: (spec.attributes ?? {}) as Record<string, XdmValue> });
+      this.scenarioIds.set(change.profile.id, id);
+    } finally {
+      this.capturing = null;
+    }
+  }
+}
+
+function exportNumber(id: string): number {
+  return Number(/(\d+)$/.exec(id)?.[1] ?? 0);
+}

@@ -1,0 +1,50 @@
+// The `marketo` step: a direct REST call to an instance as one of its services (token from Identity), over real HTTP.
+import type { MarketoCall } from '../schema.js';
+import type { ApiAnswer, World } from '../world.js';
+import { expectAnswer } from '../expect/api.js';
+import type { Failure } from '../match.js';
+
+/** Gets a token from the instance's Identity endpoint (Marketo hands back the same one while it lives). */
+async function tokenFor(world: World, munchkinId: string, clientId: string, clientSecret: string): Promise<string> {
+  const url = new URL(`${world.baseUrl}/${munchkinId}/identity/oauth/token`);
+  url.search = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString();
+  const res = await world.clock.track(fetch(url));
+  const body = (await res.json()) as { access_token?: string; error_description?: string };
+  if (res.status !== 200 || !body.access_token) throw new Error(`Identity refused the credentials of the service: ${res.status} ${body.error_description ?? ''}`);
+  return body.access_token;
+}
+
+export async function callMarketo(world: World, call: MarketoCall, at: string): Promise<{ answer: ApiAnswer; failures: Failure[] }> {
+  const munchkinId = (call.instance ?? world.defaultInstance).toUpperCase();
+  const service = world.service(call.as, munchkinId);
+  const token = await tokenFor(world, munchkinId, service.clientId, service.clientSecret);
+  const path = call.path.startsWith('/') ? call.path : `/${call.path}`;
+  const url = new URL(`${world.baseUrl}/${munchkinId}${path}`);
+  for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, String(value));
+  const init: RequestInit = { method: call.method, headers: { Authorization: `Bearer ${token}` } };
+  if (call.body !== undefined) {
+    init.body = JSON.stringify(call.body);
+    init.headers = { ...init.headers, 'Content-Type': 'application/json' };
+  }
+  const answer = await world.clock.track(
+    (async (): Promise<ApiAnswer> => {
+      try {
+        const res = await fetch(url, init);
+        const text = await res.text();
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // Gateway pages (413, 414, 5xx) are HTML, kept as text.
+        }
+        return { status: res.status, body };
+      } catch (e) {
+        // A dropped connection has no status; 0 says so.
+        return { status: 0, body: `connection failed: ${(e as Error).cause ? String((e as Error).cause) : (e as Error).message}` };
+      }
+    })(),
+  );
+  if (call.id !== undefined) world.answers.set(call.id, answer);
+  const failures = call.expect ? expectAnswer(call.expect, answer, `${at}.expect`) : [];
+  return { answer, failures };
+}
