@@ -103,6 +103,8 @@ export function createUiApi(runtime: Runtime, ui: UiState): express.Router {
     });
   });
 
+  api.get('/demo', (_req, res) => void res.json(ui.demo.view()));
+
   api.get('/runs', (_req, res) => void res.json(ui.runs.list()));
 
   api.get('/runs/:runId', (req, res) => {

@@ -22,14 +22,15 @@ function frame(event: string, data: unknown, id?: number): string {
 
 /**
  * One hub per emulator: its timers run only while a viewer is connected. Events:
- * `hello` {clock, usage (with history), runs}; `log` {entries, skipped} (SSE id = last seq, so a reconnect resumes);
- * `usage` {clock, usage}; `runs` [summaries]; `reset` {}.
+ * `hello` {clock, usage (with history), runs, demo}; `log` {entries, skipped} (SSE id = last seq, so a reconnect resumes);
+ * `usage` {clock, usage}; `runs` [summaries]; `demo` {active, steps}; `reset` {}.
  */
 export class LiveHub {
   private readonly clients = new Set<Client>();
   private timers: ReturnType<typeof setInterval>[] = [];
   private unsubscribe: (() => void)[] = [];
   private runsChanged = false;
+  private demoChanged = false;
 
   constructor(
     private readonly runtime: Runtime,
@@ -55,6 +56,7 @@ export class LiveHub {
         clock: this.runtime.clock.state(),
         usage: this.ui.usage.sample(),
         runs: this.ui.runs.list(),
+        demo: this.ui.demo.view(),
       }),
     );
     const replay = this.ui.feed.since(after);
@@ -79,6 +81,7 @@ export class LiveHub {
         }
       }),
       this.ui.runs.subscribe(() => (this.runsChanged = true)),
+      this.ui.demo.subscribe(() => (this.demoChanged = true)),
       this.runtime.onReset(() => this.broadcast(frame('reset', {}))),
     );
     const every = (ms: number, fn: () => void) => {
@@ -113,6 +116,10 @@ export class LiveHub {
     if (this.runsChanged) {
       this.runsChanged = false;
       this.broadcast(frame('runs', this.ui.runs.list()));
+    }
+    if (this.demoChanged) {
+      this.demoChanged = false;
+      this.broadcast(frame('demo', this.ui.demo.view()));
     }
   }
 

@@ -3,6 +3,7 @@ import type { Runtime } from '../runtime.js';
 import { FeedBuffer } from './feed-buffer.js';
 import { LeadViews } from './leads-view.js';
 import { ConnectorRuns } from './runs.js';
+import { DemoTimeline } from './demo-timeline.js';
 import { UsageSampler } from './usage-sampler.js';
 
 export interface UiState {
@@ -10,6 +11,7 @@ export interface UiState {
   feed: FeedBuffer;
   usage: UsageSampler;
   runs: ConnectorRuns;
+  demo: DemoTimeline;
 }
 
 const states = new WeakMap<Runtime, UiState>();
@@ -18,7 +20,7 @@ const states = new WeakMap<Runtime, UiState>();
 export function uiState(runtime: Runtime): UiState {
   let state = states.get(runtime);
   if (!state) {
-    state = { leads: new LeadViews(), feed: new FeedBuffer(runtime), usage: new UsageSampler(runtime), runs: new ConnectorRuns() };
+    state = { leads: new LeadViews(), feed: new FeedBuffer(runtime), usage: new UsageSampler(runtime), runs: new ConnectorRuns(), demo: new DemoTimeline() };
     states.set(runtime, state);
   }
   return state;
