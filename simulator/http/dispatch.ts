@@ -170,7 +170,7 @@ export async function serveRest(runtime: Runtime, instance: InstanceState, route
     }
     admission = admitted;
     // Injected latency waits on the instance clock while holding its concurrency slot (a frozen clock must be advanced).
-    if (injected.latencyMs) await runtime.clock.sleep(injected.latencyMs);
+    if (injected.latencyMs) await runtime.clock.release(runtime.clock.sleep(injected.latencyMs));
     const route = router.match(method, normalizePath(url.pathname));
     if ('code' in route) throw new MarketoError(route);
     if (!hasPermission(instance, caller.service, route.op.permissions)) throw new MarketoError(ERR.ACCESS_DENIED);

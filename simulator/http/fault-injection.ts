@@ -96,7 +96,7 @@ export function injectFault(
  */
 export async function withUpsertRace<T>(runtime: Runtime, instance: InstanceState, windowMs: number, work: () => T | Promise<T>): Promise<T> {
   const firstUnseen = instance.counters.nextLeadId;
-  await runtime.clock.sleep(windowMs);
+  await runtime.clock.release(runtime.clock.sleep(windowMs));
   const hidden: Lead[] = [];
   for (let id = firstUnseen; id < instance.counters.nextLeadId; id++) {
     const lead = instance.leads.get(id);

@@ -157,7 +157,7 @@ export function createIngestionRouter(runtime: Runtime): express.Router {
       req.resume();
       return refuse(new IngestionError('4000801', `the body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`));
     }
-    if (injected.latencyMs) await runtime.clock.sleep(injected.latencyMs);
+    if (injected.latencyMs) await runtime.clock.release(runtime.clock.sleep(injected.latencyMs));
     const now = runtime.clock.now();
     const header = req.headers['x-mkto-user-token'];
     // The token only travels in X-Mkto-User-Token; Authorization or ?access_token do not count (DEV data-ingestion.md).
