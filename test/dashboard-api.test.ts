@@ -245,6 +245,38 @@ describe('usage, fault catalog and connector runs', () => {
   });
 });
 
+describe('built-in scenarios', () => {
+  it('lists the repository scenarios and plays one in its own emulator, leaving this one untouched', async () => {
+    const t = testSim();
+    const list = await t.http.get('/__sim/ui/api/scenarios');
+    expect(list.status).toBe(200);
+    expect(list.body.scenarios.length).toBeGreaterThan(0);
+    for (const s of list.body.scenarios) expect(s.id).toMatch(/^scenarios\/.+\.ya?ml#\d+$/);
+    const dedup = list.body.scenarios.find((s: { file: string }) => s.file === 'scenarios/library/dedup-email.yaml');
+    expect(dedup).toMatchObject({ id: 'scenarios/library/dedup-email.yaml#0', name: 'Dedup on email alone', tags: ['dedup', 'smoke'] });
+    const leadsBefore = t.sim.runtime.firstInstance().leads.size;
+    const run = await t.http.post('/__sim/ui/api/scenarios/run').send({ id: dedup.id });
+    expect(run.status).toBe(200);
+    expect(run.body).toMatchObject({ id: dedup.id, name: 'Dedup on email alone', status: 'passed', passed: true, failures: [] });
+    expect(run.body.steps.map((s: { label: string }) => s.label)).toContain('then');
+    expect(run.body.steps.every((s: { status: string }) => s.status === 'passed')).toBe(true);
+    expect(t.sim.runtime.firstInstance().leads.size).toBe(leadsBefore);
+  });
+
+  it('refuses an unknown scenario with 404 and a body without an id with 400', async () => {
+    const t = testSim();
+    const unknown = await t.http.post('/__sim/ui/api/scenarios/run').send({ id: 'scenarios/nope.yaml#0' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toEqual({ error: 'not_found', message: "no built-in scenario 'scenarios/nope.yaml#0'; GET /__sim/ui/api/scenarios lists them", field: 'id' });
+    const missing = await t.http.post('/__sim/ui/api/scenarios/run').send({});
+    expect(missing.status).toBe(400);
+    expect(missing.body).toMatchObject({ error: 'bad_request', field: 'id' });
+    const broken = await t.http.post('/__sim/ui/api/scenarios/run').set('Content-Type', 'application/json').send('{"id":');
+    expect(broken.status).toBe(400);
+    expect(broken.body.message).toMatch(/^the body is not valid JSON/);
+  });
+});
+
 /** A minimal server-sent events reader: collects `{event, id, data}` frames from a live response. */
 class EventReader {
   frames: { event: string; id?: string; data: unknown }[] = [];

@@ -10,6 +10,7 @@ import { SORT_FIELDS } from './lead-sort-index.js';
 import { SEARCH_FIELDS } from './leads-view.js';
 import { LiveHub } from './live-hub.js';
 import { OUTCOMES } from './runs.js';
+import { listScenarios, runBuiltInScenario } from './scenarios.js';
 import type { UiState } from './ui-state.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -37,6 +38,8 @@ export const outcomePageSchema = z
     status: z.enum(OUTCOMES).optional(),
   })
   .strict();
+
+export const scenarioRunSchema = z.object({ id: z.string().min(1, 'id names a scenario from GET /__sim/ui/api/scenarios') }).strict();
 
 export const eventsSchema = z.object({ after: int(0, Number.MAX_SAFE_INTEGER).optional() }).strict();
 
@@ -103,6 +106,15 @@ export function createUiApi(runtime: Runtime, ui: UiState): express.Router {
     });
   });
 
+  api.get('/scenarios', async (_req, res) => void res.json(await listScenarios()));
+
+  api.post('/scenarios/run', express.json({ limit: '16kb' }), async (req, res) => {
+    const { id } = parseQuery(scenarioRunSchema, req.body, 'body');
+    const result = await runBuiltInScenario(id);
+    if (!result) throw new UiApiError(404, `no built-in scenario '${id}'; GET /__sim/ui/api/scenarios lists them`, 'id');
+    res.json(result);
+  });
+
   api.get('/demo', (_req, res) => void res.json(ui.demo.view()));
 
   api.get('/runs', (_req, res) => void res.json(ui.runs.list()));
@@ -128,6 +140,9 @@ export function createUiApi(runtime: Runtime, ui: UiState): express.Router {
 
   api.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof UiApiError) return void res.status(err.status).json(err.toJSON());
+    if ((err as { type?: string }).type === 'entity.parse.failed') {
+      return void res.status(400).json({ error: 'bad_request', message: `the body is not valid JSON: ${(err as Error).message}` });
+    }
     res.status(500).json({ error: 'internal_error', message: (err as Error).message });
   });
   return api;

@@ -17,11 +17,11 @@ export class UiApiError extends Error {
   }
 }
 
-/** Validates a query with zod; every problem is listed, the first one's parameter is named in `field`. */
-export function parseQuery<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+/** Validates a query (or body) with zod; every problem is listed, the first one's parameter is named in `field`. */
+export function parseQuery<S extends z.ZodType>(schema: S, input: unknown, what: 'query' | 'body' = 'query'): z.output<S> {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
   const problems = describeIssues(parsed.error);
   const first = parsed.error.issues[0];
-  throw new UiApiError(400, `invalid query: ${problems.join('; ')}`, first.path.length ? String(first.path[0]) : undefined);
+  throw new UiApiError(400, `invalid ${what}: ${problems.join('; ')}`, first.path.length ? String(first.path[0]) : undefined);
 }

@@ -117,10 +117,12 @@ export function render(app, _route) {
 
   function showResult(r) {
     replace(scenarioResult,
-      h('p', null, h('span', { class: r.passed ? 'result-pass' : 'result-fail' }, r.passed ? 'PASSED' : 'FAILED'), ` ${r.name}`, h('span', { class: 'muted' }, ` in ${num(r.durationMs)} ms`)),
-      r.failures.length ? h('ul', { class: 'error' }, r.failures.map((f) => h('li', null, f))) : null,
-      r.outcomes ? h('p', { class: 'small' }, Object.entries(r.outcomes).map(([k, v]) => h('span', { class: `badge ${k}`, style: 'margin-right:6px' }, `${k} ${v}`))) : null,
-      r.details ? h('details', null, h('summary', null, 'Details'), h('pre', { class: 'block' }, JSON.stringify(r.details, null, 2))) : null);
+      h('p', { dataset: { status: r.status } }, h('span', { class: r.passed ? 'result-pass' : 'result-fail' }, r.passed ? 'PASSED' : r.status.toUpperCase()), ` ${r.name}`,
+        h('span', { class: 'muted' }, ` in ${num(r.durationMs)} ms (${num(Math.round(r.virtualMs / 1000))} s of scenario time)`)),
+      h('ol', { class: 'small' }, r.steps.map((s) => h('li', null,
+        h('span', { class: `badge ${s.status === 'passed' ? 'created' : s.status === 'skipped' ? '' : 'failed'}` }, s.status), ' ', h('code', null, s.label),
+        s.failures.length ? h('ul', { class: 'error' }, s.failures.map((f) => h('li', null, f))) : null))),
+      r.failures.length && !r.steps.some((s) => s.failures.length) ? h('ul', { class: 'error' }, r.failures.map((f) => h('li', null, f))) : null);
   }
 
   // Faults.
