@@ -298,6 +298,7 @@ export const outcomeExpectationSchema = z
     reason: z.string().optional().describe("text (or code) one of the last outcome's reasons contains"),
     history: z.array(z.enum(OUTCOME_STATUSES)).optional().describe('the status of every export of the profile, in order'),
     lead: z.number().int().positive().optional().describe('the lead id of the last outcome'),
+    action: z.string().optional().describe('how the last export was written: createOrUpdate, updateOnly, createOnly, createDuplicate or dataIngestion'),
     trigger: z.enum(['backfill', 'membership', 'attribute', 'identity', 'manual', 'replay']).optional().describe('what made AEP export the last time'),
   })
   .strict()
@@ -352,7 +353,7 @@ export const thenSchema = z
       .optional(),
     noOtherLeadChanged: z.literal(true).optional().describe('every lead no `leads` expectation selects is as it was before the steps, and no other lead was created'),
     outcomes: z.array(outcomeExpectationSchema).optional(),
-    outcomeCounts: z.record(z.enum(OUTCOME_STATUSES), z.number().int().nonnegative()).optional(),
+    outcomeCounts: z.partialRecord(z.enum(OUTCOME_STATUSES), z.number().int().nonnegative()).optional().describe("exports per status (statuses not listed are not checked)"),
     activities: z.array(activityExpectationSchema).optional().describe('activities logged while the steps ran'),
     blockedWrites: z.array(blockedWriteExpectationSchema).optional().describe('exactly these writes were dropped by Block Field Updates'),
     preflight: z

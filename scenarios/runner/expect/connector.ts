@@ -12,6 +12,7 @@ function view(r: ExportResult): Record<string, unknown> {
     export: r.id,
     status: r.status,
     ...(r.leadId !== undefined ? { lead: r.leadId } : {}),
+    ...(r.action !== undefined ? { action: r.action } : {}),
     ...(r.reasons.length > 0 ? { reasons: r.reasons.map((x) => `${x.code} ${x.message}`) } : {}),
     trigger: r.trigger,
     email: r.email,
@@ -42,6 +43,7 @@ function expectOutcome(connector: ConnectorSteps, e: OutcomeExpectation, at: str
   }
   if (e.lead !== undefined && last.leadId !== e.lead) wrong.push(`lead ${last.leadId ?? 'none'}`);
   if (e.trigger !== undefined && last.trigger !== e.trigger) wrong.push(`trigger ${last.trigger}`);
+  if (e.action !== undefined && last.action !== e.action) wrong.push(`action ${last.action ?? 'none'}`);
   if (e.history !== undefined && JSON.stringify(outcomes.map((o) => o.status)) !== JSON.stringify(e.history)) wrong.push('another history');
   if (wrong.length === 0) return [];
   return [{ at, message: `${who}: ${wrong.join(', ')}`, expected, actual }];
