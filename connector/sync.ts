@@ -79,8 +79,12 @@ export class SyncPipeline {
   private pending = 0;
   private pumping = false;
   private closed = false;
+  /** The body size a write batch may reach; halved whenever Marketo answers 413. */
+  private bodyLimit: number;
 
-  constructor(private readonly ctx: PipelineContext) {}
+  constructor(private readonly ctx: PipelineContext) {
+    this.bodyLimit = ctx.config.batch.maxBytes;
+  }
 
   /** Accepts one exported profile; invalid exports get their outcome (rejected) at once. */
   push(message: unknown, trigger: ExportTrigger = 'manual', reuseId?: string): PushReceipt {
@@ -231,7 +235,7 @@ export class SyncPipeline {
         let bytes = 64;
         while (count < queue.length && count < batch.maxRecords) {
           const size = queue[count].size;
-          if (count > 0 && bytes + size > batch.maxBytes) break;
+          if (count > 0 && bytes + size > this.bodyLimit) break;
           bytes += size;
           count++;
         }
@@ -404,9 +408,9 @@ export class SyncPipeline {
   private callFailed(stage: Stage, jobs: Job[], e: unknown): void {
     const error = e instanceof MarketoCallError ? e : new MarketoCallError('marketo', `connector error: ${(e as Error).message}`, { retryable: false, executed: 'no' });
     if (error.details.status === 413 && jobs.length > 1 && WRITE_STAGES.has(stage)) {
-      const half = Math.ceil(jobs.length / 2);
-      for (const job of [...jobs.slice(half)].reverse()) this.queues.get(stage)!.unshift(job);
-      for (const job of [...jobs.slice(0, half)].reverse()) this.queues.get(stage)!.unshift(job);
+      // Marketo's body limit is lower than assumed: halve the batch body and send these jobs again, in order.
+      this.bodyLimit = Math.max(1, Math.floor(jobs.reduce((sum, j) => sum + j.size, 64) / 2));
+      this.queues.get(stage)!.unshift(...jobs);
       void this.pump();
       return;
     }

@@ -256,7 +256,7 @@ export class MarketoClient {
         } catch (e) {
           if (!(e instanceof MarketoCallError)) throw e;
           error = e;
-          this.report(spec, raw.status, e.details.code ?? null, startedAt);
+          this.report(spec, raw.status, e.label, startedAt);
         }
       } catch (e) {
         if (e instanceof MarketoCallError) error = e;
