@@ -394,7 +394,8 @@ export function createControl(runtime: Runtime): Control {
       try {
         state = runtime.addInstance(def);
       } catch (e) {
-        if (e instanceof AdminError || e instanceof Error) throw new ControlError(400, `invalid instance definition: ${e.message}`);
+        // Definitions are checked as they are applied (AdminError, or Error naming the field or workspace).
+        if (e instanceof Error) throw new ControlError(400, `invalid instance definition: ${e.message}`);
         throw e;
       }
       record(state.munchkinId, `created instance ${state.munchkinId}`);
