@@ -193,7 +193,7 @@ async function runStep(world: World, connector: ConnectorSteps | undefined, step
         const v = step.advanceClock;
         const ms = typeof v === 'object' ? Date.parse(v.to) - world.clock.now() : parseDuration(v);
         if (ms < 0) throw new Error(`${at}.advanceClock: ${v && typeof v === 'object' ? v.to : ''} is before the clock's time (${new Date(world.clock.now()).toISOString()})`);
-        await world.sim.control.clock.advance(ms);
+        await world.clock.advanceExactly(ms);
         return [];
       }
       if (step.injectFault) {

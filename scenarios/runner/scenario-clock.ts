@@ -15,6 +15,19 @@ export class ScenarioClock extends SimClock {
     return this.release(super.sleep(ms));
   }
 
+  /**
+   * Moves exactly `ms` forward, firing the timers due on the way and letting their work run. Auto-advance is off
+   * meanwhile: the idle turns between timers must not let it jump past the target to a later timer.
+   */
+  async advanceExactly(ms: number): Promise<void> {
+    this.setAutoAdvance(false);
+    try {
+      await this.advanceAsync(ms);
+    } finally {
+      this.setAutoAdvance(true);
+    }
+  }
+
   /** The plain wait, for code that sleeps outside a tracked call (the connector's backoff and pacing). */
   plainSleep(ms: number): Promise<void> {
     return super.sleep(ms);

@@ -8,8 +8,13 @@ import type { Failure } from '../match.js';
 async function tokenFor(world: World, munchkinId: string, clientId: string, clientSecret: string): Promise<string> {
   const url = new URL(`${world.baseUrl}/${munchkinId}/identity/oauth/token`);
   url.search = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString();
-  const res = await world.clock.track(fetch(url));
-  const body = (await res.json()) as { access_token?: string; error_description?: string };
+  // The whole exchange is tracked (the body is read after the headers arrive): the clock must not jump meanwhile.
+  const { res, body } = await world.clock.track(
+    (async () => {
+      const res = await fetch(url);
+      return { res, body: (await res.json()) as { access_token?: string; error_description?: string } };
+    })(),
+  );
   if (res.status !== 200 || !body.access_token) throw new Error(`Identity refused the credentials of the service: ${res.status} ${body.error_description ?? ''}`);
   return body.access_token;
 }
