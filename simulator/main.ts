@@ -4,6 +4,7 @@ import { createSimulator, StoreError, type Simulator } from './index.js';
 import { ConfigError, loadConfigFile, type ConfigFile } from './config.js';
 import { DEFAULT_MUNCHKIN_ID } from './runtime.js';
 import { MUNCHKIN_ID_RE } from './domain/instance.js';
+import { demoConfig, startDemo, type Demo } from './demo/index.js';
 
 const HELP = `Marketo Engage emulator
 
@@ -23,6 +24,8 @@ Usage: npm run sim -- [options]
   --admin-token T      token the control plane (/__sim) requires when --host is not a loopback address
                        (default: $MARKETO_SIM_ADMIN_TOKEN, else a random token printed at start)
   --print-config json  print one line of JSON with every instance's endpoints and credentials
+  --demo               demo mode: two partitions, blocked fields and a seeded AEP side; the Person Sync
+                       connector streams profile changes live (watch it on the dashboard, /__sim/ui/)
   --help               show this text
 `;
 
@@ -38,6 +41,7 @@ interface Flags {
   printJson: boolean;
   dataFile?: string;
   adminToken?: string;
+  demo: boolean;
 }
 
 class UsageError extends Error {}
@@ -59,6 +63,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
       data: { type: 'string' },
       'admin-token': { type: 'string' },
       help: { type: 'boolean' },
+      demo: { type: 'boolean' },
     },
   });
   if (values.help) return 'help';
@@ -73,6 +78,9 @@ function parseFlags(argv: string[]): Flags | 'help' {
   if (values['print-config'] !== undefined && values['print-config'] !== 'json') {
     throw new UsageError(`--print-config only knows 'json', got '${values['print-config']}'`);
   }
+  if (values.demo && (values.config !== undefined || values.data !== undefined)) {
+    throw new UsageError('--demo sets up its own instance; it does not combine with --config or --data');
+  }
   const seedRaw = values.seed ?? '1';
   return {
     port: int('port', values.port, 8080, 0, 65535),
@@ -86,6 +94,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
     printJson: values['print-config'] === 'json',
     dataFile: values.data,
     adminToken: values['admin-token'] ?? process.env.MARKETO_SIM_ADMIN_TOKEN,
+    demo: values.demo ?? false,
   };
 }
 
@@ -110,7 +119,7 @@ async function main(): Promise<void> {
       leads: flags.leads,
       clientId: flags.clientId,
       clientSecret: flags.clientSecret,
-      config: flags.config,
+      config: flags.demo ? demoConfig(flags.seed) : flags.config,
       dataFile: flags.dataFile,
       adminToken: flags.adminToken,
     });
@@ -139,9 +148,10 @@ async function main(): Promise<void> {
   }));
   const loopback = /^(127\.|localhost$|::1$)/.test(flags.host);
   const persistence = sim.store ? { dataFile: sim.store.file, loaded: sim.store.getStats().loaded } : undefined;
+  const dashboard = `${base}/__sim/ui/${loopback ? '' : `?admin_token=${encodeURIComponent(sim.adminToken)}`}`;
   if (flags.printJson) {
     process.stdout.write(
-      `${JSON.stringify({ url: base, controlPlane: `${base}/__sim`, ...(loopback ? {} : { adminToken: sim.adminToken }), ...persistence, instances })}\n`,
+      `${JSON.stringify({ url: base, controlPlane: `${base}/__sim`, dashboard, ...(loopback ? {} : { adminToken: sim.adminToken }), ...persistence, instances })}\n`,
     );
   } else {
     const lines = [`Marketo Engage emulator listening on ${base} (seed ${String(flags.seed)})`, ''];
@@ -159,15 +169,27 @@ async function main(): Promise<void> {
     }
     if (persistence) lines.push(`Data file: ${persistence.dataFile} (${persistence.loaded ? 'loaded' : 'created'})`);
     if (!loopback) lines.push(`Control plane admin token (send as 'Authorization: Bearer <token>'): ${sim.adminToken}`);
+    lines.push(`Dashboard: ${dashboard}${flags.demo ? '   (demo mode: watch the Person Sync connector work)' : ''}`);
     lines.push(`Control plane: ${base}/__sim   Stop with Ctrl+C.`);
     process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  let demo: Demo | undefined;
+  if (flags.demo) {
+    const say = (line: string) => (flags.printJson ? process.stderr : process.stdout).write(`${line}\n`);
+    try {
+      demo = await startDemo(sim, { seed: flags.seed, log: say });
+    } catch (e) {
+      process.stderr.write(`the demo could not start: ${(e as Error).message}\n`);
+      await sim.close();
+      process.exit(1);
+    }
   }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`\n${signal} received, stopping\n`);
-    sim.close().then(
+    Promise.resolve(demo?.stop()).then(() => sim.close()).then(
       () => process.exit(0),
       () => process.exit(1),
     );
