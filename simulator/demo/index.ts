@@ -127,6 +127,8 @@ export async function startDemo(sim: Simulator, options: DemoOptions = {}): Prom
   await sync.connect();
   const run = ui.runs.start('Person Sync demo', { munchkinId: DEMO_MUNCHKIN_ID, partition: DEMO_PARTITION, dedupFields: ['email'] }, clock.now());
   const offTrack = trackRun(sync, run);
+  // Usage history for the charts is kept while the demo runs, so a viewer who arrives late still sees the episode.
+  const releaseUsage = ui.usage.retain();
 
   const upsert = (p: DemoPerson, consent: 'y' | 'n', extra: { title?: string; city?: string; firstName?: string } = {}) =>
     platform.upsertProfile({
@@ -323,6 +325,7 @@ export async function startDemo(sim: Simulator, options: DemoOptions = {}): Prom
       platform.close();
       await sync.close();
       offTrack();
+      releaseUsage();
       run.finish(clock.now());
       timeline.end();
     },

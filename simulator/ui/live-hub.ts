@@ -7,7 +7,6 @@ import type { UiState } from './ui-state.js';
 /** Log entries go out in batches; past this many in one batch the oldest are counted as skipped, not sent. */
 export const MAX_BATCH = 200;
 const FLUSH_MS = 250;
-const USAGE_MS = 1000;
 const HEARTBEAT_MS = 15_000;
 
 interface Client {
@@ -54,7 +53,7 @@ export class LiveHub {
     res.write(
       frame('hello', {
         clock: this.runtime.clock.state(),
-        usage: this.ui.usage.sample(),
+        usage: this.ui.usage.snapshot(),
         runs: this.ui.runs.list(),
         demo: this.ui.demo.view(),
       }),
@@ -83,6 +82,8 @@ export class LiveHub {
       this.ui.runs.subscribe(() => (this.runsChanged = true)),
       this.ui.demo.subscribe(() => (this.demoChanged = true)),
       this.runtime.onReset(() => this.broadcast(frame('reset', {}))),
+      this.ui.usage.retain(),
+      this.ui.usage.onSample((usage) => this.broadcast(frame('usage', { clock: this.runtime.clock.state(), usage: this.ui.usage.latest(usage) }))),
     );
     const every = (ms: number, fn: () => void) => {
       const t = setInterval(fn, ms);
@@ -90,10 +91,6 @@ export class LiveHub {
       this.timers.push(t);
     };
     every(FLUSH_MS, () => this.flush());
-    every(USAGE_MS, () => {
-      const usage = this.ui.usage.latest(this.ui.usage.sample());
-      this.broadcast(frame('usage', { clock: this.runtime.clock.state(), usage }));
-    });
     every(HEARTBEAT_MS, () => this.broadcast(': keep-alive\n\n'));
   }
 

@@ -19,6 +19,7 @@ class Live {
     /** The last 1,000 inspection log entries seen (oldest first), so a tab opened later starts with history. */
     this.entries = [];
     this.clock = null;
+    this.demo = null;
   }
   on(event, fn) {
     if (!this.listeners.has(event)) this.listeners.set(event, new Set());
@@ -41,11 +42,17 @@ class Live {
       this.usage = d.usage;
       this.runs = d.runs;
       this.clock = d.clock;
+      this.demo = d.demo;
       this.emit('status', 'live');
       this.emit('hello', d);
       this.emit('usage', d.usage);
       this.emit('clock', d.clock);
       this.emit('runs', d.runs);
+      this.emit('demo', d.demo);
+    }));
+    source.addEventListener('demo', json((d) => {
+      this.demo = d;
+      this.emit('demo', d);
     }));
     source.addEventListener('log', json((d) => {
       const seen = this.entries.length ? this.entries[this.entries.length - 1].seq : 0;

@@ -13,6 +13,8 @@ export function render(app, _route) {
   const usagePanel = h('section', { class: 'panel', 'aria-labelledby': 'ov-usage' }, h('h2', { id: 'ov-usage' }, 'Rate limit and quota', h('span', { class: 'muted small' }, 'live, last 2 minutes')), usageBody);
   const runBody = h('div', null, h('p', { class: 'muted' }, 'No connector run yet. Start the demo with ', h('code', null, 'npm run sim -- --demo'), '.'));
   const runPanel = h('section', { class: 'panel', 'aria-labelledby': 'ov-run' }, h('h2', { id: 'ov-run' }, 'Connector run'), runBody);
+  const demoList = h('ol', { class: 'timeline', id: 'demo-timeline' });
+  const demoPanel = h('section', { class: 'panel', 'aria-labelledby': 'ov-demo', hidden: true }, h('h2', { id: 'ov-demo' }, 'Demo timeline', h('span', { class: 'muted small' }, 'each documented behaviour, as it happens')), demoList);
   const feedList = h('ul', { class: 'feed', 'aria-label': 'Recent events' });
   const feedPanel = h(
     'section',
@@ -24,7 +26,7 @@ export function render(app, _route) {
     'div',
     { class: 'grid main-side' },
     h('div', { class: 'grid' }, instancePanel, structurePanel, servicesPanel),
-    h('div', { class: 'grid' }, usagePanel, runPanel, feedPanel),
+    h('div', { class: 'grid' }, demoPanel, usagePanel, runPanel, feedPanel),
   );
 
   const load = async () => {
@@ -110,6 +112,20 @@ export function render(app, _route) {
     replace(runBody, runSummaryPanel(latest, { compact: true }), h('p', { class: 'small' }, h('a', { href: `#/runs/${latest.id}` }, 'per-profile outcomes'), h('span', { class: 'muted' }, ` · started ${dateTime(latest.startedAt)}`)));
   }
 
+  const MARK = { pending: '○', running: '◔', done: '✓', failed: '✗' };
+  function renderDemo(demo) {
+    if (!demo || demo.steps.length === 0) {
+      demoPanel.hidden = true;
+      return;
+    }
+    demoPanel.hidden = false;
+    replace(demoList, demo.steps.map((st) => h('li', { class: `step ${st.state}`, dataset: { step: st.id, state: st.state } },
+      h('span', { class: 'mark', 'aria-hidden': 'true' }, MARK[st.state]),
+      h('div', null,
+        h('div', null, h('strong', null, st.title), h('span', { class: 'muted small' }, `  +${st.dueSeconds} s · ${st.state}`)),
+        st.result ? h('div', { class: 'small result' }, st.result) : h('div', { class: 'small muted' }, st.detail)))));
+  }
+
   const recent = [];
   function addEntries({ entries }) {
     for (const e of entries) if (e.munchkinId === app.munchkinId) recent.unshift(e);
@@ -121,6 +137,7 @@ export function render(app, _route) {
   const offs = [
     app.live.on('usage', renderUsage),
     app.live.on('runs', renderRuns),
+    app.live.on('demo', renderDemo),
     app.live.on('log', (batch) => {
       addEntries(batch);
       if (batch.entries.some((e) => e.kind !== 'request' || /POST/.test(e.message))) reload();
@@ -132,6 +149,7 @@ export function render(app, _route) {
   ];
   renderUsage(app.live.usage);
   renderRuns(app.live.runs);
+  renderDemo(app.live.demo);
   addEntries({ entries: app.live.entries });
   void load();
   return { el, dispose: () => offs.forEach((off) => off()) };
