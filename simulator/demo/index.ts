@@ -232,7 +232,7 @@ export async function startDemo(sim: Simulator, options: DemoOptions = {}): Prom
 
     await play('blocked', async () => {
       const done = outcomeFor(cast.blocked.email);
-      upsert(cast.blocked, 'y', { title: 'Chief Marketing Officer' });
+      upsert(cast.blocked, 'y', { title: 'Chief Marketing Officer', city: people.city() });
       return summarize([await done]);
     });
 

@@ -1,0 +1,158 @@
+// Demo mode: on a virtual clock, every documented behaviour happens within the first minute and shows in the dashboard's API.
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { createSimulator, SimClock, type Simulator } from '../simulator/index.js';
+import { demoConfig, startDemo, DEMO_MUNCHKIN_ID, type Demo } from '../simulator/demo/index.js';
+import type { DemoStep } from '../simulator/ui/demo-timeline.js';
+
+const T0 = Date.parse('2026-11-02T15:00:00Z');
+const M = DEMO_MUNCHKIN_ID;
+
+describe('the demo script', () => {
+  let sim: Simulator;
+  let demo: Demo;
+  let steps: DemoStep[];
+
+  beforeAll(async () => {
+    sim = createSimulator({ config: demoConfig(1), clock: new SimClock({ start: T0, frozen: true, autoAdvance: true }) });
+    await sim.listen(0, '127.0.0.1');
+    demo = await startDemo(sim, { seed: 1, ambient: false });
+    steps = await demo.script;
+  });
+
+  afterAll(async () => {
+    await demo.stop();
+    await sim.close();
+  });
+
+  it('plays every step, the last one finished within a minute of instance time', () => {
+    expect(steps.map((s) => [s.id, s.state])).toEqual([
+      ['setup', 'done'],
+      ['partition-move', 'done'],
+      ['backfill', 'done'],
+      ['create', 'done'],
+      ['duplicate', 'done'],
+      ['blocked', 'done'],
+      ['ambiguous', 'done'],
+      ['rejected', 'done'],
+      ['rate-limit', 'done'],
+      ['recovery', 'done'],
+    ]);
+    const last = Date.parse(steps[steps.length - 1].endedAt!);
+    expect(last - T0).toBeLessThan(60_000);
+    expect(last - T0).toBeGreaterThanOrEqual(41_000);
+  });
+
+  it('shows each documented behaviour in the step results', () => {
+    const result = (id: string) => steps.find((s) => s.id === id)!.result!;
+    expect(result('setup')).toBe("211 leads; audience 'Email subscribers' with 6 members; preflight passed");
+    expect(result('partition-move')).toBe('leads 1 updated, 2 updated → EMEA');
+    expect(result('backfill')).toBe('6 exported: 3 updated, 3 created');
+    expect(result('create')).toMatch(/^[^:]+: created \(lead \d+\)$/);
+    // Both exports of the returning profile update the one lead that already held its email.
+    const dup = /^(\S+): updated \(lead (\d+)\); \1: updated \(lead \2\)$/.exec(result('duplicate'));
+    expect(dup).not.toBeNull();
+    expect(result('blocked')).toMatch(/: updated \(lead \d+\) — kept title="VP Marketing"$/);
+    expect(result('ambiguous')).toMatch(/: skipped — AMBIGUOUS_MATCH 2 leads in partition 'North America' match email=/);
+    expect(result('rejected')).toBe('exp-12: rejected — NO_EMAIL_IDENTITY no Email identity in identityMap; Person Sync matches profiles by their Email identity');
+    expect(result('rate-limit')).toMatch(/^another service made \d+ calls; the connector got 606 on \S+; retry 1 in \d+ ms$/);
+    expect(result('recovery')).toMatch(/^6 exports after \d+ retries \(\d+ answers 606 so far\): 6 written, 0 failed$/);
+  });
+
+  it('reports the run, blocked writes, limit hits and partition moves where the dashboard reads them', async () => {
+    const http = request(sim.app);
+    const runs = await http.get('/__sim/ui/api/runs');
+    expect(runs.body).toHaveLength(1);
+    expect(runs.body[0]).toMatchObject({
+      name: 'Person Sync demo',
+      destination: { munchkinId: M, partition: 'North America', dedupFields: ['email'] },
+      state: 'running',
+      counts: { created: 4, updated: 12, skipped: 1, rejected: 1, failed: 0 },
+      total: 18,
+    });
+    const skipped = await http.get(`/__sim/ui/api/runs/${runs.body[0].id}`).query({ status: 'skipped' });
+    expect(skipped.body.page.outcomes).toEqual([
+      expect.objectContaining({ status: 'skipped', email: demo.cast.ambiguous.email, reason: expect.stringMatching(/^AMBIGUOUS_MATCH 2 leads in partition 'North America'/) }),
+    ]);
+
+    const log = sim.runtime.log.query({ limit: 1000 }).entries;
+    const blocked = log.filter((e) => e.kind === 'blocked-write');
+    expect(blocked).toHaveLength(1);
+    expect(blocked[0].message).toMatch(/^blocked update of title on lead \d+ from 'Adobe Experience Platform': kept "VP Marketing", dropped "Chief Marketing Officer"$/);
+    expect(log.filter((e) => e.kind === 'limit').length).toBeGreaterThan(0);
+    expect(log.filter((e) => e.kind === 'limit').every((e) => e.code === '606')).toBe(true);
+
+    const search = await http.get(`/__sim/ui/api/instances/${M}/leads`).query({ q: demo.cast.blocked.email, field: 'email', partition: 2 });
+    expect(search.body.total).toBe(1);
+    const detail = await http.get(`/__sim/ui/api/instances/${M}/leads/${search.body.rows[0].id}`);
+    expect(detail.body.fields.find((f: { name: string }) => f.name === 'title')).toMatchObject({ value: 'VP Marketing', blockedSources: ['Adobe Experience Platform'] });
+    expect(detail.body.activities.filter((a: { typeId: number }) => a.typeId === 13).map((a: { field: string; source: string }) => [a.field, a.source])).toEqual([
+      ['city', 'Adobe Experience Platform'],
+    ]);
+    const moved = await http.get(`/__sim/ui/api/instances/${M}/leads/1`);
+    expect(moved.body.partition).toBe('EMEA');
+    expect(moved.body.activities[0]).toMatchObject({ type: 'Change Lead Partition', fromPartition: 'Default', toPartition: 'EMEA' });
+
+    const timeline = await http.get('/__sim/ui/api/demo');
+    expect(timeline.body.active).toBe(true);
+    expect(timeline.body.steps.every((s: DemoStep) => s.state === 'done')).toBe(true);
+  });
+
+  it('gives the same outcomes for the same seed', async () => {
+    const again = createSimulator({ config: demoConfig(1), clock: new SimClock({ start: T0, frozen: true, autoAdvance: true }) });
+    await again.listen(0, '127.0.0.1');
+    const second = await startDemo(again, { seed: 1, ambient: false });
+    const replay = await second.script;
+    await second.stop();
+    await again.close();
+    expect(replay.map((s) => s.result).slice(0, 8)).toEqual(steps.map((s) => s.result).slice(0, 8));
+    expect(second.cast).toEqual(demo.cast);
+  });
+});
+
+describe('startDemo', () => {
+  it('refuses an emulator that was not created with demoConfig()', async () => {
+    const sim = createSimulator({ clock: new SimClock({ start: T0, frozen: true }) });
+    await sim.listen(0, '127.0.0.1');
+    await expect(startDemo(sim)).rejects.toThrow("the demo needs the emulator created with demoConfig() (instance 123-ABC-456 with partition 'North America')");
+    await sim.close();
+  });
+});
+
+describe('npm run sim -- --demo', () => {
+  it('prints the dashboard URL and starts streaming through the connector', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'simulator/main.ts', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => (out += chunk));
+    try {
+      const until = async (re: RegExp) => {
+        while (!re.test(out)) {
+          if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${out}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return re.exec(out)!;
+      };
+      const [, dashboard] = await until(/^Dashboard: (http:\/\/127\.0\.0\.1:\d+\/__sim\/ui\/) {3}\(demo mode/m);
+      await until(/^\[demo\] Backfill of existing audience members: 6 exported: 3 updated, 3 created$/m);
+      const page = await fetch(dashboard);
+      expect(page.status).toBe(200);
+      const runs = (await (await fetch(`${dashboard}api/runs`)).json()) as { counts: { created: number } }[];
+      expect(runs[0].counts.created).toBeGreaterThanOrEqual(3);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }, 30_000);
+
+  it('refuses --demo with --config', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'simulator/main.ts', '--demo', '--config', 'x.yaml'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (err += chunk));
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(2);
+    expect(err).toContain('--demo sets up its own instance; it does not combine with --config or --data');
+  });
+});
