@@ -22,7 +22,7 @@ async function ingestionSim() {
   return sim;
 }
 
-const config = { writePath: 'data-ingestion', partition: NA, dedupFields: ['email', 'company'], mapping: [...mapping] } as const;
+const config = { writePath: 'data-ingestion' as const, partition: NA, dedupFields: ['email', 'company'], mapping: [...mapping] };
 
 describe('the Data Ingestion write path (partition + dedupeFields in one asynchronous call)', () => {
   it('sends one call for the batch and reads each outcome back from the instance', async () => {
