@@ -70,4 +70,9 @@ export function describeCount(count: Count): string {
   return 'any number';
 }
 
+/** A count as the side-by-side view shows it: the number itself when exact. */
+export function shownCount(count: Count): number | string {
+  return typeof count === 'number' ? count : describeCount(count);
+}
+
 export const AT_LEAST_ONE: Count = { min: 1 };

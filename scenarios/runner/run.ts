@@ -5,7 +5,7 @@ import type { ScenarioReport, StepReport } from './report.js';
 import type { Step } from './schema.js';
 import { buildWorld, clearFaults, GivenError, injectFault, takeBaseline, type World } from './world.js';
 import { formatDuration, parseDuration } from './scenario-clock.js';
-import { callMarketo } from './steps/marketo.js';
+import { callMarketo, tokenForCall } from './steps/marketo.js';
 import { ConnectorSteps, SkipStep } from './steps/connector.js';
 import { expectLeads } from './expect/leads.js';
 import { expectActivities } from './expect/activities.js';
@@ -28,10 +28,12 @@ export function stepLabel(step: Step, at: string): string {
     switch (key) {
       case 'activate':
         return step.activate!.join(', ');
-      case 'upsertProfile':
-        return step.upsertProfile!.id ?? [step.upsertProfile!.email ?? ''].flat()[0] ?? '';
+      case 'upsertProfile': {
+        const p = step.upsertProfile!;
+        return p.generate !== undefined ? `${p.generate} generated` : (p.id ?? [p.email ?? ''].flat()[0] ?? '');
+      }
       case 'upsertProfiles':
-        return `${step.upsertProfiles!.length} profiles`;
+        return `${step.upsertProfiles!.reduce((n, p) => n + (p.generate ?? 1), 0)} profiles`;
       case 'uploadCsv':
         return step.uploadCsv!.audience;
       case 'advanceClock': {
@@ -168,12 +170,46 @@ async function timed(label: string, work: () => Promise<Failure[]>, world?: Worl
   }
 }
 
-async function runStep(world: World, connector: ConnectorSteps | undefined, step: Step, at: string): Promise<StepReport> {
+/** Resolves when the emulator next logs anything (a call served, a fault fired as a call arrived). */
+function nextLogEntry(world: World): { reached: Promise<void>; cancel: () => void } {
+  let cancel = () => {};
+  const reached = new Promise<void>((resolve) => {
+    cancel = world.sim.runtime.log.subscribe(() => {
+      cancel();
+      resolve();
+    });
+  });
+  return { reached, cancel };
+}
+
+/**
+ * A `parallel` group, deterministically: its direct calls get their tokens first; then the steps start in the order
+ * listed, each once the one before has reached Marketo (the emulator logged its first call) or finished. Concurrency
+ * is in virtual time: calls held in a race window or by latency overlap, whatever the wall clock does.
+ */
+async function runParallel(world: World, connector: ConnectorSteps | undefined, steps: Step[], at: string): Promise<StepReport[]> {
+  const tokens = await Promise.all(steps.map((s) => (s.marketo ? tokenForCall(world, s.marketo) : Promise.resolve(undefined))));
+  const running: Promise<StepReport>[] = [];
+  for (const [i, step] of steps.entries()) {
+    const arrival = nextLogEntry(world);
+    const run = runStep(world, connector, step, `${at}.parallel[${i}]`, tokens[i]);
+    running.push(run);
+    if (i < steps.length - 1) {
+      await Promise.race([run.then(() => undefined), arrival.reached]);
+      // A profile change returns at once; the exports it triggered reach Marketo a little later.
+      if (connector?.hasPending()) await arrival.reached;
+    }
+    arrival.cancel();
+  }
+  return Promise.all(running);
+}
+
+async function runStep(world: World, connector: ConnectorSteps | undefined, step: Step, at: string, token?: string): Promise<StepReport> {
   const label = stepLabel(step, at);
   if (step.parallel) {
     const t0 = now();
     const v0 = world.clock.now();
-    const children = await Promise.all(step.parallel.map((s, i) => runStep(world, connector, s, `${at}.parallel[${i}]`)));
+    const children = await runParallel(world, connector, step.parallel, at);
     const error = children.find((c) => c.status === 'error');
     return {
       label,
@@ -188,7 +224,7 @@ async function runStep(world: World, connector: ConnectorSteps | undefined, step
   return timed(
     label,
     async () => {
-      if (step.marketo) return (await callMarketo(world, step.marketo, `${at}.marketo`)).failures;
+      if (step.marketo) return (await callMarketo(world, step.marketo, `${at}.marketo`, token)).failures;
       if (step.advanceClock !== undefined) {
         const v = step.advanceClock;
         const ms = typeof v === 'object' ? Date.parse(v.to) - world.clock.now() : parseDuration(v);

@@ -3,16 +3,11 @@ import { SimClock } from '../../simulator/domain/clock.js';
 
 /**
  * Every HTTP call a scenario makes (its own and the connector's) is tracked, so auto-advance never jumps while a call
- * is in transit. The emulator's waits inside a call (latency faults, upsert race windows) are released, so such a
- * call does not hold the clock at the very instant it waits for.
+ * is in transit; the emulator releases its own waits inside a call (latency faults, upsert race windows).
  */
 export class ScenarioClock extends SimClock {
   constructor(start: string) {
     super({ start, frozen: true, autoAdvance: true });
-  }
-
-  override sleep(ms: number): Promise<void> {
-    return this.release(super.sleep(ms));
   }
 
   /**
@@ -26,11 +21,6 @@ export class ScenarioClock extends SimClock {
     } finally {
       this.setAutoAdvance(true);
     }
-  }
-
-  /** The plain wait, for code that sleeps outside a tracked call (the connector's backoff and pacing). */
-  plainSleep(ms: number): Promise<void> {
-    return super.sleep(ms);
   }
 }
 

@@ -114,13 +114,26 @@ export const profileSpecSchema = z
     primaryEmail: text.optional().describe('which of its emails is marked primary'),
     identities: z.record(z.string(), z.array(text).min(1)).optional().describe('identities in other namespaces, e.g. crmId: [C-1]'),
     attributes: z.record(z.string(), z.unknown()).optional().describe('XDM attributes, nested or by dotted path, e.g. person.name.firstName: Ann'),
+    generate: z
+      .number()
+      .int()
+      .positive()
+      .max(10_000)
+      .optional()
+      .describe('this many seeded faker profiles (email, person.name.firstName/lastName, organization.name) with `attributes` added to each'),
   })
   .strict()
   .superRefine((p, ctx) => {
+    if (p.generate !== undefined) {
+      for (const key of ['id', 'email', 'primaryEmail', 'identities'] as const) {
+        if (p[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `generated profiles get their own ${key}; remove it or drop generate` });
+      }
+      return;
+    }
     if (p.email === undefined && p.identities === undefined) ctx.addIssue({ code: 'custom', message: 'a profile needs an email or another identity' });
     if (p.email === undefined && p.id === undefined) ctx.addIssue({ code: 'custom', path: ['id'], message: 'a profile without an email needs an id' });
     if (p.primaryEmail !== undefined && ![p.email ?? []].flat().includes(p.primaryEmail)) {
-      ctx.addIssue({ code: 'custom', path: ['primaryEmail'], message: 'primaryEmail must be one of the profile\'s emails' });
+      ctx.addIssue({ code: 'custom', path: ['primaryEmail'], message: "primaryEmail must be one of the profile's emails" });
     }
   })
   .meta({ id: 'Profile' });

@@ -2,7 +2,7 @@
 import { ACTIVITY_TYPES as TYPE_TABLE } from '../../../simulator/domain/activities.js';
 import type { Activity, InstanceState } from '../../../simulator/domain/instance.js';
 import { ACTIVITY_TYPES, type Then } from '../schema.js';
-import { AT_LEAST_ONE, countMatches, describeCount, sameFieldValue, type Failure } from '../match.js';
+import { AT_LEAST_ONE, countMatches, describeCount, shownCount, sameFieldValue, type Failure } from '../match.js';
 import { selectLeads } from './leads.js';
 import type { World } from '../world.js';
 
@@ -70,7 +70,7 @@ export function expectActivities(world: World, then: Then): Failure[] {
       failures.push({
         at,
         message: `${describeCount(count)} activit${count === 1 ? 'y' : 'ies'} (${describeExpectation(e)}) expected, found ${matching.length}`,
-        expected: { count: describeCount(count), activity: describeExpectation(e) },
+        expected: { count: shownCount(count), activity: describeExpectation(e) },
         actual: { count: matching.length, [`${typeName(typeId)} activities logged${leadIds ? ' for that lead' : ''}`]: sameType.slice(0, 12).map(describeActivity) },
       });
     }

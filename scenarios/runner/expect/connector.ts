@@ -1,7 +1,7 @@
 // Expectations on the connector: per-profile outcomes and reasons, counts by status, preflight refusals, dead letters, counters.
 import type { ExportResult } from '../../../connector/outcomes.js';
 import type { Then } from '../schema.js';
-import { countMatches, describeCount, type Failure } from '../match.js';
+import { countMatches, describeCount, shownCount, type Failure } from '../match.js';
 import type { ConnectorSteps } from '../steps/connector.js';
 
 type OutcomeExpectation = NonNullable<Then['outcomes']>[number];
@@ -84,7 +84,7 @@ export function expectConnector(connector: ConnectorSteps, then: Then): Failure[
     }
   }
   if (then.deadLetters !== undefined && !countMatches(then.deadLetters, connector.deadLetterCount())) {
-    failures.push({ at: 'then.deadLetters', message: `${describeCount(then.deadLetters)} dead letter(s) expected`, expected: describeCount(then.deadLetters), actual: connector.deadLetterCount() });
+    failures.push({ at: 'then.deadLetters', message: `${describeCount(then.deadLetters)} dead letter(s) expected`, expected: shownCount(then.deadLetters), actual: connector.deadLetterCount() });
   }
   if (then.counters) {
     const counters = connector.counters();
@@ -93,7 +93,7 @@ export function expectConnector(connector: ConnectorSteps, then: Then): Failure[
       failures.push({
         at: 'then.counters',
         message: `connector counters differ: ${wrong.map(([n]) => n).join(', ')}`,
-        expected: Object.fromEntries(wrong.map(([n, c]) => [n, describeCount(c)])),
+        expected: Object.fromEntries(wrong.map(([n, c]) => [n, shownCount(c)])),
         actual: Object.fromEntries(wrong.map(([n]) => [n, counters[n] ?? 0])),
       });
     }

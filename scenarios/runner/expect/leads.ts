@@ -3,7 +3,7 @@ import { partitionById, partitionByName, type InstanceState, type Lead } from '.
 import { readValue } from '../../../simulator/domain/leads.js';
 import { keyOf } from '../../../simulator/domain/fields.js';
 import type { Then } from '../schema.js';
-import { countMatches, describeCount, sameFieldValue, type Failure } from '../match.js';
+import { countMatches, describeCount, shownCount, sameFieldValue, type Failure } from '../match.js';
 import { snapshotOf, type World } from '../world.js';
 
 type LeadExpectation = NonNullable<Then['leads']>[number];
@@ -71,7 +71,7 @@ function expectLead(world: World, e: LeadExpectation, at: string): { failures: F
     failures.push({
       at,
       message: `${describeCount(count)} lead(s) with ${describeSelection(e)} expected, found ${selected.length}${hint}`,
-      expected: { count: describeCount(count), ...(e.values ? { values: e.values } : {}) },
+      expected: { count: shownCount(count), ...(e.values ? { values: e.values } : {}) },
       actual: { count: selected.length, leads: selected.slice(0, 10).map((l) => view(state, l, shownFields.length ? shownFields : undefined)) },
     });
     return { failures, selected };

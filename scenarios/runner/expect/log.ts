@@ -1,7 +1,7 @@
 // Expectations on the emulator's inspection log: writes dropped by Block Field Updates, limit hits, faults, requests.
 import type { LogEntry } from '../../../simulator/domain/inspection-log.js';
 import type { Then } from '../schema.js';
-import { AT_LEAST_ONE, countMatches, describeCount, sameFieldValue, type Failure } from '../match.js';
+import { AT_LEAST_ONE, countMatches, describeCount, shownCount, sameFieldValue, type Failure } from '../match.js';
 import type { World } from '../world.js';
 
 /** Every log entry appended after `given` (paged through to the end). */
@@ -77,7 +77,7 @@ export function expectLog(world: World, then: Then): Failure[] {
       failures.push({
         at: `then.log[${i}]`,
         message: `${describeCount(count)} '${e.kind}' log entr${count === 1 ? 'y' : 'ies'}${e.code ? ` with code ${e.code}` : ''}${e.contains ? ` containing '${e.contains}'` : ''} expected, found ${matching.length}`,
-        expected: { count: describeCount(count), kind: e.kind, ...(e.code ? { code: e.code } : {}), ...(e.contains ? { contains: e.contains } : {}) },
+        expected: { count: shownCount(count), kind: e.kind, ...(e.code ? { code: e.code } : {}), ...(e.contains ? { contains: e.contains } : {}) },
         actual: { count: matching.length, [`'${e.kind}' entries`]: sameKind.slice(-12).map((x) => x.message) },
       });
     }

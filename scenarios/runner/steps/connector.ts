@@ -9,6 +9,7 @@ import type { XdmValue } from '../../../connector/aep/profiles.js';
 import { DEFAULT_IMS_ORG_ID, type Destination, type ProfileSpec, type Scenario, type Step } from '../schema.js';
 import { parseDuration } from '../scenario-clock.js';
 import type { Failure } from '../match.js';
+import { fakeProfiles } from './fake-profiles.js';
 import type { World } from '../world.js';
 
 /** Thrown by a step that cannot run because the connector refused to start; the step is reported as skipped. */
@@ -31,6 +32,8 @@ export class ConnectorSteps {
   /** Platform profile id -> scenario profile id. */
   private readonly scenarioIds = new Map<string, string>();
   private capturing: string | null = null;
+  private generated = 0;
+  private generatedCount = 0;
   private readonly clock: ConnectorClock;
 
   constructor(
@@ -38,8 +41,7 @@ export class ConnectorSteps {
     private readonly scenario: Scenario,
   ) {
     const c = world.clock;
-    // The connector waits outside tracked calls (pacing, backoff, backfill delay), so it gets the plain sleep.
-    this.clock = { now: () => c.now(), sleep: (ms) => c.plainSleep(ms), track: (p) => c.track(p) };
+    this.clock = { now: () => c.now(), sleep: (ms) => c.sleep(ms), track: (p) => c.track(p) };
     this.platform = createPlatform({ clock: this.clock });
   }
 
@@ -99,6 +101,11 @@ export class ConnectorSteps {
     await Promise.all(this.activations.filter((a) => a.state !== 'stopped').map((a) => a.backfill));
     await this.sync.drain();
     return [];
+  }
+
+  /** Exports pushed that have no outcome yet. */
+  hasPending(): boolean {
+    return (this.sync?.counters().pending ?? 0) > 0;
   }
 
   results(): ExportResult[] {
@@ -197,8 +204,21 @@ export class ConnectorSteps {
     return config as DestinationConfigInput;
   }
 
-  /** Creates or changes a profile on the platform; exports it triggers are attributed to the scenario profile. */
+  /** Creates or changes a profile (or `generate` seeded ones) on the platform. */
   private upsert(spec: ProfileSpec): void {
+    if (spec.generate !== undefined) {
+      const batch = this.generated++;
+      fakeProfiles(`${this.world.seed}/profiles/${batch}`, spec.generate, this.generatedCount).forEach((p) =>
+        this.upsertOne({ email: p.email, attributes: { ...p.attributes, ...spec.attributes } }),
+      );
+      this.generatedCount += spec.generate;
+      return;
+    }
+    this.upsertOne(spec);
+  }
+
+  /** Creates or changes one profile; the exports it triggers are attributed to the scenario profile. */
+  private upsertOne(spec: ProfileSpec): void {
     const emails = [spec.email ?? []].flat();
     const id = spec.id ?? emails[0];
     const identityMap: Record<string, IdentityEntry[]> = {};

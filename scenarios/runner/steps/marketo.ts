@@ -5,7 +5,7 @@ import { expectAnswer } from '../expect/api.js';
 import type { Failure } from '../match.js';
 
 /** Gets a token from the instance's Identity endpoint (Marketo hands back the same one while it lives). */
-async function tokenFor(world: World, munchkinId: string, clientId: string, clientSecret: string): Promise<string> {
+export async function tokenFor(world: World, munchkinId: string, clientId: string, clientSecret: string): Promise<string> {
   const url = new URL(`${world.baseUrl}/${munchkinId}/identity/oauth/token`);
   url.search = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString();
   // The whole exchange is tracked (the body is read after the headers arrive): the clock must not jump meanwhile.
@@ -19,10 +19,16 @@ async function tokenFor(world: World, munchkinId: string, clientId: string, clie
   return body.access_token;
 }
 
-export async function callMarketo(world: World, call: MarketoCall, at: string): Promise<{ answer: ApiAnswer; failures: Failure[] }> {
+/** The Identity token a call will use; a `parallel` group asks for its calls' tokens before any of them starts. */
+export function tokenForCall(world: World, call: MarketoCall): Promise<string> {
   const munchkinId = (call.instance ?? world.defaultInstance).toUpperCase();
   const service = world.service(call.as, munchkinId);
-  const token = await tokenFor(world, munchkinId, service.clientId, service.clientSecret);
+  return tokenFor(world, munchkinId, service.clientId, service.clientSecret);
+}
+
+export async function callMarketo(world: World, call: MarketoCall, at: string, token?: string): Promise<{ answer: ApiAnswer; failures: Failure[] }> {
+  const munchkinId = (call.instance ?? world.defaultInstance).toUpperCase();
+  token ??= await tokenForCall(world, call);
   const path = call.path.startsWith('/') ? call.path : `/${call.path}`;
   const url = new URL(`${world.baseUrl}/${munchkinId}${path}`);
   for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, String(value));
