@@ -1,5 +1,5 @@
 // Public API: createPersonSync(config, deps) -> the Marketo Engage Person Sync destination (connect, activate, push, drain).
-import { parseDestinationConfig, type DestinationConfig, type DestinationConfigInput } from './config.js';
+import { EMAIL_IDENTITY_SOURCE, parseDestinationConfig, type DestinationConfig, type DestinationConfigInput } from './config.js';
 import { realClock, tracked, type ConnectorClock, type RandomSource } from './clock.js';
 import { MarketoClient, type ClientEvent } from './marketo/client.js';
 import { ACTIVATE_PERMISSIONS, defaultAdminSettingsSource, missingPermissions, runPreflight, type AdminSettingsSource } from './preflight.js';
@@ -8,7 +8,6 @@ import { emptyCounters, type DeadLetter, type ExportResult, type ExportTrigger, 
 import type { Activation, Platform } from './aep/platform.js';
 import type { Audience } from './aep/audiences.js';
 import type { Describe2Field } from './marketo/types.js';
-import { EMAIL_IDENTITY_SOURCE } from './config.js';
 
 export { parseDestinationConfig, loadDestinationConfig, ConfigError, type DestinationConfig, type DestinationConfigInput } from './config.js';
 export { createPlatform, Platform, type Activation } from './aep/platform.js';

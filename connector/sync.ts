@@ -176,10 +176,8 @@ export class SyncPipeline {
     return config.matching === 'auto' && config.dedupFields.length === 1 ? 'upsert' : 'lookup';
   }
 
-  private enqueue(stage: Stage, job: Job, front = false): void {
-    const queue = this.queues.get(stage)!;
-    if (front) queue.unshift(job);
-    else queue.push(job);
+  private enqueue(stage: Stage, job: Job): void {
+    this.queues.get(stage)!.push(job);
     void this.pump();
   }
 

@@ -1,11 +1,10 @@
 // A typed Marketo REST client: token cache and refresh (601/602), pacing, retries with jittered backoff, 607 pause, paging.
 import { nextChicagoMidnight, tracked, type ConnectorClock, type RandomSource } from '../clock.js';
-import { DAILY_QUOTA_CODE, MarketoCallError, RETRYABLE_CODES, TOKEN_CODES, fromEnvelope } from './errors.js';
+import { DAILY_QUOTA_CODE, MarketoCallError, TOKEN_CODES, fromEnvelope } from './errors.js';
 import { Pacer, type PacingOptions } from './pacer.js';
 import type {
   Describe2,
   Envelope,
-  FieldValue,
   LeadPartition,
   LeadRecord,
   SyncLeadsRequest,
@@ -387,10 +386,3 @@ function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat || '(empty body)';
 }
-
-/** Whether a value is a Marketo code the client retries (exported for the outcome classifier). */
-export function isRetryableCode(code: string): boolean {
-  return RETRYABLE_CODES.has(code);
-}
-
-export type { FieldValue };
