@@ -76,10 +76,12 @@ export function render(app, route) {
     detail,
   );
 
+  // Navigation changes the hash and update() follows it; typing in the search box replaces the entry instead.
   function set(patch, replaceHistory = false) {
-    params = { ...params, ...patch };
-    const hash = hashFor(params, leadId);
+    const next = { ...params, ...patch };
+    const hash = hashFor(next, leadId);
     if (replaceHistory) {
+      params = next;
       history.replaceState(null, '', hash);
       void loadTable();
     } else app.navigate(hash);
@@ -202,7 +204,6 @@ export function render(app, route) {
   }
 
   function close() {
-    leadId = null;
     app.navigate(hashFor(params, null));
   }
 

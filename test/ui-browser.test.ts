@@ -1,0 +1,278 @@
+// Browser tests: the dashboard in real headless Chromium (Debian's chromium, driven by playwright-core), with screenshots in artifacts/.
+import { existsSync, mkdirSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createSimulator, SimClock, type Simulator } from '../simulator/index.js';
+import { demoConfig, startDemo } from '../simulator/demo/index.js';
+import type { ConfigFile } from '../simulator/config.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = 'artifacts';
+const T0 = Date.parse('2026-11-02T15:00:00Z');
+const M = '123-ABC-456';
+
+const CONFIG: ConfigFile = {
+  seed: 4,
+  instances: [
+    {
+      munchkinId: M,
+      name: 'Acme Marketing',
+      leads: 120,
+      imsOrgId: 'ABCDEF0123456789ABCDEF01@AdobeOrg',
+      partitions: [
+        { name: 'North America', description: '' },
+        { name: 'EMEA', description: '' },
+      ],
+      workspaces: [{ name: 'World', description: '', partitions: ['Default', 'North America', 'EMEA'] }],
+      services: [{ name: 'Default API service' }, { name: 'AEP', inputSource: 'Adobe Experience Platform' }],
+      blocks: { leadSource: ['Adobe Experience Platform'] },
+    },
+  ],
+};
+
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM}. The browser tests need Debian's chromium package: apt-get install chromium (.ci/run installs it).`);
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Session {
+  sim: Simulator;
+  base: string;
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught page errors and console errors (a test fails on any). */
+  errors: string[];
+  /** Requests the page made to anything but the emulator (must stay empty: no CDN, works offline). */
+  foreign: string[];
+}
+
+const sessions: Session[] = [];
+
+async function open(sim: Simulator, hash = ''): Promise<Session> {
+  let base: string;
+  try {
+    base = sim.url;
+  } catch {
+    base = await sim.listen(0, '127.0.0.1');
+  }
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  // Fail on the step that hangs, well within the test timeout.
+  page.setDefaultTimeout(8_000);
+  const session: Session = { sim, base, context, page, errors: [], foreign: [] };
+  sessions.push(session);
+  page.on('pageerror', (e) => session.errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') session.errors.push(`console: ${m.text()}`);
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith(base) && !r.url().startsWith('data:')) session.foreign.push(r.url());
+  });
+  await page.goto(`${base}/__sim/ui/${hash}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForSelector('#conn.live');
+  return session;
+}
+
+afterEach(async () => {
+  for (const s of sessions.splice(0)) {
+    await s.context.close();
+    await s.sim.close();
+    expect(s.errors).toEqual([]);
+    expect(s.foreign).toEqual([]);
+  }
+});
+
+function frozenSim(config: ConfigFile = CONFIG): Simulator {
+  return createSimulator({ config, clock: new SimClock({ start: T0, frozen: true }) });
+}
+
+async function tokenFor(s: Session, serviceIndex = 0): Promise<string> {
+  const service = s.sim.runtime.firstInstance().services[serviceIndex];
+  const res = await fetch(`${s.base}/identity/oauth/token?grant_type=client_credentials&client_id=${service.clientId}&client_secret=${service.clientSecret}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+describe('the dashboard in Chromium', () => {
+  it('loads the overview with the instance, its partitions, services, dedupe rule, limits, org mapping and HIPAA flag', async () => {
+    const s = await open(frozenSim());
+    const { page } = s;
+    await page.waitForSelector('dd[data-fact="hipaa"]');
+    expect(await page.textContent('#ov-instance')).toBe('Acme Marketing123-ABC-456');
+    expect(await page.textContent('dd[data-fact="hipaa"]')).toBe('no');
+    expect(await page.textContent('dd[data-fact="org-mapping"]')).toContain('ABCDEF0123456789ABCDEF01@AdobeOrg');
+    expect(await page.textContent('dd[data-fact="dedupe"]')).toBe('Instance-wide on the lookup field (one lead per email across partitions)');
+    expect(await page.textContent('dd[data-fact="limits"]')).toBe('100 calls / 20 s · 10 concurrent · 50,000 / day · 300 records per call');
+    const partitions = await page.$$eval('table[aria-label="Partitions"] tbody tr', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.querySelector('a')?.textContent ?? td.textContent)));
+    expect(partitions).toEqual([
+      ['Default', '1', '120'],
+      ['North America', '2', '0'],
+      ['EMEA', '3', '0'],
+    ]);
+    const services = await page.$$eval('table[aria-label="Services"] tbody tr td:nth-child(2)', (cells) => cells.map((c) => c.textContent));
+    expect(services).toEqual(['Web service API', 'Adobe Experience Platform']);
+    expect(await page.textContent('h1')).toBe('Marketo Engage emulatordashboard');
+    expect(await page.textContent('#clock-time')).toBe('2026-11-02 15:00:00 UTC');
+    await page.screenshot({ path: `${ARTIFACTS}/ui-overview.png` });
+  });
+
+  it('searches a lead, sorts the table and opens the lead by keyboard with its fields and activity history', async () => {
+    const s = await open(frozenSim(), '#/leads');
+    const { page } = s;
+    const target = s.sim.runtime.firstInstance().leads.get(42)!;
+    const email = String(target.values.email);
+    await page.waitForSelector('#lead-table tbody tr');
+    expect(await page.textContent('#lead-summary')).toBe('1–50 of 120 leads');
+
+    await page.fill('#lead-search', email.slice(0, email.indexOf('@')).toUpperCase());
+    await page.waitForFunction(() => document.querySelector('#lead-summary')?.textContent?.startsWith('1–1 of 1 leads'));
+    expect(await page.$$eval('#lead-table tbody tr td:nth-child(2)', (cells) => cells.map((c) => c.textContent))).toEqual([email]);
+
+    await page.fill('#lead-search', '');
+    await page.waitForFunction(() => document.querySelector('#lead-summary')?.textContent === '1–50 of 120 leads');
+    await page.click('button[data-sort="lastName"]');
+    await page.waitForSelector('th[aria-sort="ascending"] button[data-sort="lastName"]');
+    const names = await page.$$eval('#lead-table tbody tr td:nth-child(4)', (cells) => cells.map((c) => c.textContent!.toLowerCase()));
+    expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    await page.click('#lead-next');
+    await page.waitForFunction(() => document.querySelector('#lead-summary')?.textContent === '51–100 of 120 leads');
+
+    // Keyboard: focus the lead's link, Enter opens the detail, Escape closes it and gives focus back.
+    await page.fill('#lead-search', email);
+    await page.waitForFunction(() => document.querySelector('#lead-summary')?.textContent?.startsWith('1–1 of 1 leads'));
+    await page.focus('a[aria-label="Lead 42: open detail"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#lead-detail:not([hidden]) #lead-activities');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('lead-detail');
+    expect(await page.textContent('#detail-title')).toBe('Lead 42');
+    expect(await page.textContent('#lead-detail td[data-field="email"]')).toBe(email);
+    expect(await page.$$eval('#lead-activities tbody tr', (rows) => rows.map((r) => r.children[1].textContent))).toEqual(['New Lead']);
+    await page.screenshot({ path: `${ARTIFACTS}/ui-lead-search.png` });
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#lead-detail', { state: 'hidden' });
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Lead 42: open detail');
+  });
+
+  it('toggles a block rule from the page, and the next write to that field is dropped and shown in the feed', async () => {
+    const s = await open(frozenSim(), '#/fields');
+    const { page } = s;
+    const lead = s.sim.runtime.firstInstance().leads.get(5)!;
+    const title = String(lead.values.title);
+    const city = String(lead.values.city);
+    await page.fill('#field-filter', 'title');
+    const box = 'input[aria-label="Block Web service API updates to title"]';
+    await page.waitForSelector(box);
+    expect(await page.isChecked(box)).toBe(false);
+    await page.check(box);
+    await page.waitForFunction(() => document.querySelector('#toast')?.textContent === 'title: updates from Web service API are now blocked');
+    const blocks = await (await fetch(`${s.base}/__sim/instances/${M}/fields/title/blocks`)).json();
+    expect(blocks).toEqual({ field: 'title', sources: ['Web service API'] });
+    await page.screenshot({ path: `${ARTIFACTS}/ui-fields-block.png` });
+
+    const token = await tokenFor(s);
+    const write = await fetch(`${s.base}/rest/v1/leads.json`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ lookupField: 'id', action: 'updateOnly', input: [{ id: 5, title: 'Chief Dropped Officer', city: 'Springfield' }] }),
+    });
+    expect(((await write.json()) as { result: unknown[] }).result).toEqual([{ id: 5, status: 'updated' }]);
+
+    await page.goto(`${s.base}/__sim/ui/#/feed`);
+    const entry = 'li[data-kind="blocked-write"] .msg';
+    await page.waitForSelector(entry);
+    expect(await page.$eval(entry, (m) => m.firstChild!.textContent)).toBe(`blocked update of title on lead 5 from 'Web service API': kept ${JSON.stringify(title)}, dropped "Chief Dropped Officer"`);
+
+    await page.goto(`${s.base}/__sim/ui/#/leads/5`);
+    await page.waitForSelector('#lead-detail td[data-field="title"]');
+    expect(await page.textContent('#lead-detail td[data-field="title"]')).toBe(title);
+    expect(await page.textContent('#lead-detail td[data-field="city"]')).toBe('Springfield');
+    const cdv = await page.$$eval('#lead-activities tbody tr[data-type="13"] td:nth-child(3)', (cells) => cells.map((c) => c.textContent));
+    expect(cdv).toEqual([`city: ${city}→Springfield`]);
+  });
+
+  it('injects a fault from the Controls tab and shows it firing in the live feed', async () => {
+    const s = await open(frozenSim(), '#/controls');
+    const { page } = s;
+    await page.waitForSelector('#fault-code option[value="606"]', { state: 'attached' });
+    await page.selectOption('#fault-effect', 'error');
+    await page.selectOption('#fault-code', '606');
+    await page.selectOption('#fault-method', 'GET');
+    await page.fill('#fault-path', '/rest/v1/leads.json');
+    await page.click('#fault-add');
+    await page.waitForSelector('#fault-list tr[data-fault="1"]');
+    expect(await page.$$eval('#fault-list tr[data-fault="1"] td', (cells) => cells.slice(0, 5).map((c) => c.textContent))).toEqual([
+      '1',
+      'error 606',
+      '123-ABC-456 GET /rest/v1/leads.json',
+      '1',
+      '0',
+    ]);
+
+    const token = await tokenFor(s);
+    const res = await fetch(`${s.base}/rest/v1/leads.json?filterType=id&filterValues=1`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([{ code: '606', message: "Max rate limit '100' exceeded with in '20' secs" }]);
+    await page.waitForSelector('#fault-list p.muted');
+    expect(await page.textContent('#fault-list')).toBe('No active faults.');
+
+    await page.click('a[data-tab="feed"]');
+    await page.waitForSelector('li[data-kind="fault"]');
+    expect(await page.textContent('li[data-kind="fault"] .msg')).toMatch(/^fault 1 \(error\) fired on GET \/rest\/v1\/leads\.json/);
+    const requests = await page.$$eval('li[data-kind="request"] .msg', (items) => items.map((i) => i.firstChild!.textContent));
+    expect(requests).toContain('GET /rest/v1/leads.json -> 200 606');
+    await page.screenshot({ path: `${ARTIFACTS}/ui-feed-fault.png` });
+
+    // Without API calls and control-plane changes, only the fault is left.
+    await page.uncheck('input[data-kind="request"]');
+    await page.uncheck('input[data-kind="control"]');
+    expect(await page.$$eval('#feed-list li', (items) => items.map((i) => (i as HTMLElement).dataset.kind))).toEqual(['fault']);
+  });
+
+  it('advances the clock and resets the emulator from the Controls tab', async () => {
+    const s = await open(frozenSim(), '#/controls');
+    const { page } = s;
+    await page.click('button[data-advance="3600000"]');
+    await page.waitForFunction(() => document.querySelector('#clock-state')?.textContent?.startsWith('2026-11-02 16:00:00 UTC'));
+    expect(s.sim.runtime.clock.now()).toBe(T0 + 3_600_000);
+    s.sim.control.insertLeads(M, { partition: 'EMEA', leads: [{ email: 'extra@x.com' }] });
+    expect(s.sim.runtime.firstInstance().leads.size).toBe(121);
+    await page.click('#reset');
+    expect(await page.textContent('#reset')).toBe('Press again to reset');
+    await page.click('#reset');
+    await page.waitForFunction(() => document.querySelector('#toast')?.textContent === 'Reset: 123-ABC-456 back to the seeded state');
+    expect(s.sim.runtime.firstInstance().leads.size).toBe(120);
+  });
+
+  it('shows the demo: timeline, connector outcomes and throughput', async () => {
+    const sim = createSimulator({ config: demoConfig(1), clock: new SimClock({ start: T0, frozen: true, autoAdvance: true }) });
+    await sim.listen(0, '127.0.0.1');
+    const demo = await startDemo(sim, { seed: 1, ambient: false });
+    await demo.script;
+    try {
+      const s = await open(sim);
+      const { page } = s;
+      await page.waitForSelector('#demo-timeline li[data-step="recovery"][data-state="done"]');
+      const states = await page.$$eval('#demo-timeline li', (items) => items.map((i) => `${(i as HTMLElement).dataset.step}:${(i as HTMLElement).dataset.state}`));
+      expect(states).toEqual(['setup', 'partition-move', 'backfill', 'create', 'duplicate', 'blocked', 'ambiguous', 'rejected', 'rate-limit', 'recovery'].map((id) => `${id}:done`));
+      const tiles = await page.$$eval('.run-summary .tile', (items) => items.map((t) => `${(t as HTMLElement).dataset.outcome}=${t.querySelector('.n')!.textContent}`));
+      expect(tiles).toEqual(['created=4', 'updated=12', 'skipped=1', 'rejected=1', 'failed=0']);
+      await page.screenshot({ path: `${ARTIFACTS}/ui-demo-overview.png`, fullPage: true });
+      await page.click('a[data-tab="runs"]');
+      await page.waitForSelector('#outcome-table tbody tr[data-outcome]');
+      await page.selectOption('#outcome-filter', 'skipped');
+      await page.waitForFunction(() => document.querySelectorAll('#outcome-table tbody tr[data-outcome]').length === 1 && document.querySelector('#outcome-table tbody tr[data-outcome="skipped"]') !== null);
+      expect(await page.textContent('#outcome-table tbody tr td:nth-child(4)')).toMatch(/^AMBIGUOUS_MATCH 2 leads in partition 'North America'/);
+      await page.screenshot({ path: `${ARTIFACTS}/ui-demo-runs.png` });
+    } finally {
+      await demo.stop();
+    }
+  });
+});
