@@ -35,7 +35,7 @@ export interface LoadResult {
   errors: LoadError[];
 }
 
-export const DEFAULT_PATTERNS = ['scenarios/**/*.yaml', 'scenarios/**/*.yml'];
+export const DEFAULT_PATTERNS = ['scenarios/**/*.{yaml,yml}'];
 
 /** Expands files, directories and globs into a sorted list of YAML files; a path that matches nothing is an error. */
 export async function findScenarioFiles(patterns: string[], cwd = process.cwd()): Promise<{ files: string[]; unmatched: string[] }> {

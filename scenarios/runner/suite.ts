@@ -22,8 +22,8 @@ export interface SuiteOptions extends RunOptions {
   onResult?: (report: ScenarioReport) => void;
 }
 
-/** Scenarios per extra thread below which another worker costs more than it saves. */
-const SCENARIOS_PER_WORKER = 6;
+/** Scenarios per extra thread: a worker takes about a second to boot (tsx compiles the runner), some 16 scenarios of work. */
+const SCENARIOS_PER_WORKER = 16;
 
 export function selectScenarios(scenarios: LoadedScenario[], tags: string[] = [], grep: string[] = []): LoadedScenario[] {
   const wanted = tags.map((t) => t.toLowerCase());

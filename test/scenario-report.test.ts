@@ -1,0 +1,156 @@
+// Scenario reports: a wrong expectation fails with a readable side-by-side diff; JUnit XML is valid; JSON has step
+// timings; runs are deterministic whatever the thread layout.
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { runSuite } from '../scenarios/runner/suite.js';
+import { formatConsole } from '../scenarios/runner/reporters/console.js';
+import { formatJunit } from '../scenarios/runner/reporters/junit.js';
+import { formatJson } from '../scenarios/runner/reporters/json.js';
+import { sideBySide } from '../scenarios/runner/reporters/side-by-side.js';
+import type { RunReport } from '../scenarios/runner/report.js';
+
+const library = (name: string) => readFileSync(join('scenarios/library', name), 'utf8');
+
+function tempDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'scenario-report-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+/** A copy of a library scenario with one expectation made wrong on purpose. */
+function wrongCopy(): string {
+  const text = library('blocked-fields.yaml');
+  const wrong = text.replace('values: { id: 1, firstName: Kimberly, title: CTO, phone: "+1 555 0101" }', 'values: { id: 1, firstName: Kimberly, title: Intern, phone: "+1 555 0101" }');
+  expect(wrong).not.toBe(text);
+  return wrong.replace('name: Blocked fields are set when empty and kept when not', 'name: Blocked fields (wrong on purpose)');
+}
+
+describe('scenario reports', () => {
+  it('a deliberately wrong expectation fails with the expected and actual side by side', async () => {
+    const dir = tempDir({ 'copy/blocked-fields-wrong.yaml': wrongCopy() });
+    const report = await runSuite({ cwd: dir, paths: ['copy'], jobs: 1 });
+    const [s] = report.scenarios;
+    expect(s.status).toBe('failed');
+    expect(s.failures).toHaveLength(1);
+    expect(s.failures[0]).toMatchObject({
+      at: 'then.leads[0].values',
+      message: 'lead #1 (email "kim@example.com") differs in title',
+      expected: { id: 1, firstName: 'Kimberly', title: 'Intern', phone: '+1 555 0101' },
+      actual: { id: 1, firstName: 'Kimberly', title: 'CTO', phone: '+1 555 0101' },
+    });
+    const text = formatConsole(report);
+    expect(text).toContain('✗ Blocked fields (wrong on purpose)  copy/blocked-fields-wrong.yaml:1');
+    expect(text).toContain('    then.leads[0].values: lead #1 (email "kim@example.com") differs in title');
+    const lines = text.split('\n');
+    const header = lines.findIndex((l) => /^\s+expected\s+actual$/.test(l));
+    expect(lines.slice(header + 1, header + 5).map((l) => l.trim())).toEqual([
+      'id: 1               │ id: 1',
+      'firstName: Kimberly │ firstName: Kimberly',
+      'title: Intern       ≠ title: CTO',
+      'phone: +1 555 0101  │ phone: +1 555 0101',
+    ]);
+    expect(text).toMatch(/FAILED: 1 scenario: 0 passed, 1 failed, 0 errors/);
+  });
+
+  it('the side-by-side view aligns lines and marks missing, extra and differing ones', () => {
+    const text = sideBySide({ a: 1, b: [1, 2], c: 'x' }, { a: 1, b: [1, 3], d: 'y' });
+    expect(text.split('\n')).toEqual(['expected   actual', 'a: 1     │ a: 1', 'b:       │ b:', '  - 1    │   - 1', '  - 2    ≠   - 3', 'c: x     ≠ d: y']);
+    expect(sideBySide({ a: 1 }, { a: 1, z: 2 }).split('\n').at(-1)).toBe('         > z: 2');
+  });
+
+  it('writes JUnit XML that validates and names each scenario, file and load error', async () => {
+    const dir = tempDir({
+      'mix/wrong.yaml': wrongCopy(),
+      'mix/right.yaml': library('audience-exit.yaml'),
+      'mix/broken.yaml': 'name: Broken & <odd>\nthen: { leads: [ { colour: red } ] }\n',
+    });
+    const report = await runSuite({ cwd: dir, paths: ['mix'], jobs: 1 });
+    const xml = formatJunit(report);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase'].includes(name) }).parse(xml);
+    const root = doc.testsuites;
+    expect(root).toMatchObject({ name: 'scenarios', tests: '3', failures: '1', errors: '1' });
+    expect(Number(root.time)).toBeGreaterThan(0);
+    const suites = root.testsuite as Record<string, unknown>[];
+    expect(suites.map((s) => s.name)).toEqual(['mix/broken.yaml', 'mix/right.yaml', 'mix/wrong.yaml']);
+    for (const suite of suites) {
+      const cases = suite.testcase as Record<string, unknown>[];
+      expect(Number(suite.tests)).toBe(cases.length);
+      expect(Number(suite.failures)).toBe(cases.filter((c) => c.failure).length);
+      expect(Number(suite.errors)).toBe(cases.filter((c) => c.error).length);
+      expect(suite.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+      for (const c of cases) {
+        expect(c.name).toBeTypeOf('string');
+        expect(c.classname).toBeTypeOf('string');
+        expect(Number.isFinite(Number(c.time))).toBe(true);
+      }
+    }
+    const byName = Object.fromEntries(suites.flatMap((s) => (s.testcase as Record<string, unknown>[]).map((c) => [c.name, c])));
+    expect(Object.keys(byName).sort()).toEqual(['Audience exit changes nothing in Marketo', 'Blocked fields (wrong on purpose)', 'mix/broken.yaml (could not be loaded)']);
+    expect(byName['Blocked fields (wrong on purpose)']).toMatchObject({
+      classname: 'mix.wrong',
+      file: 'mix/wrong.yaml',
+      failure: { message: 'then.leads[0].values: lead #1 (email "kim@example.com") differs in title', type: 'ExpectationFailed' },
+    });
+    expect((byName['Blocked fields (wrong on purpose)'] as { failure: { '#text': string } }).failure['#text']).toContain('title: Intern       ≠ title: CTO');
+    expect(byName['mix/broken.yaml (could not be loaded)']).toMatchObject({ error: { type: 'InvalidScenarioFile', message: "mix/broken.yaml:2:20 then.leads[0].colour: unknown key 'colour'" } });
+    expect(byName['Audience exit changes nothing in Marketo']).not.toHaveProperty('failure');
+  });
+
+  it('the JSON report carries every step with its wall and virtual timings', async () => {
+    const dir = tempDir({ 'one/backfill.yaml': library('backfill-then-streaming.yaml') });
+    const report = JSON.parse(formatJson(await runSuite({ cwd: dir, paths: ['one'], jobs: 1 }))) as RunReport;
+    const [s] = report.scenarios;
+    expect(s).toMatchObject({ name: 'Backfill after the activation delay, then streaming', status: 'passed', virtualStart: '2026-11-02T15:00:00.000Z', virtualEnd: '2026-11-03T15:00:00.000Z' });
+    expect(s.startupMs).toBeGreaterThan(0);
+    expect(s.steps.map((st) => st.label)).toEqual([
+      'given',
+      'when[0] activate subscribers',
+      'when[1] advanceClock 2h',
+      'when[2] upsertProfile early@example.com',
+      'when[3] drain',
+      'when[4] upsertProfile late@example.com',
+      'when[5] drain',
+      'drain (after the last step)',
+      'then',
+    ]);
+    for (const st of s.steps) {
+      expect(st.wallMs).toBeGreaterThanOrEqual(0);
+      expect(st.status).toBe('passed');
+    }
+    expect(s.steps.map((st) => st.virtualMs)).toEqual([0, 0, 7_200_000, 0, 79_200_000, 0, 0, 0, 0]);
+  });
+
+  it('gives the same results on every run, in process or spread over worker threads', async () => {
+    const paths = [
+      'scenarios/library/concurrent-creation-race.yaml',
+      'scenarios/library/transient-faults.yaml',
+      'scenarios/library/daily-quota.yaml',
+      'scenarios/library/csv-upload-audience.yaml',
+      'scenarios/library/rate-limit-pressure.yaml',
+    ];
+    const strip = (r: RunReport) =>
+      r.scenarios.map((s) => ({
+        id: s.id,
+        status: s.status,
+        virtualEnd: s.virtualEnd,
+        failures: s.failures,
+        steps: s.steps.map(function clean(st): unknown {
+          return { label: st.label, status: st.status, virtualMs: st.virtualMs, children: st.children?.map(clean) };
+        }),
+      }));
+    const first = await runSuite({ paths, jobs: 1 });
+    const second = await runSuite({ paths, jobs: 1 });
+    const threaded = await runSuite({ paths, jobs: 2 });
+    expect(first.totals).toMatchObject({ total: 8, passed: 8 });
+    expect(threaded.workers).toBe(1);
+    expect(strip(second)).toEqual(strip(first));
+    expect(strip(threaded)).toEqual(strip(first));
+  });
+});
