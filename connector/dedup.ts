@@ -4,6 +4,7 @@ import { MarketoCallError } from './marketo/errors.js';
 import type { MarketoClient, Slot } from './marketo/client.js';
 import type { Describe2Field, FieldValue, LeadRecord } from './marketo/types.js';
 import { normaliseDedupValue } from './record.js';
+import { REASON, type Reason } from './outcomes.js';
 
 export interface MatchContext {
   config: DestinationConfig;
@@ -17,6 +18,8 @@ export interface LeadsByFirstValue {
   byValue: Map<string, LeadRecord[]>;
   /** First values shared by more than 1,000 leads, which Marketo refuses to list. */
   tooMany: Set<string>;
+  /** First values with a comma: `filterValues` is comma-separated, so Get Leads cannot look them up. */
+  unsearchable: Set<string>;
 }
 
 /** The normalised first dedup value of a record's dedup values. */
@@ -39,7 +42,12 @@ export async function findLeadsByFirstValue(
   const { config, fields, client } = ctx;
   const [first, second] = config.dedupFields;
   const values = new Map<string, string>();
-  for (const dedup of dedups) values.set(firstValueKey(ctx, dedup), String(dedup[first]));
+  const unsearchable = new Set<string>();
+  for (const dedup of dedups) {
+    const key = firstValueKey(ctx, dedup);
+    if (String(dedup[first]).includes(',')) unsearchable.add(key);
+    else values.set(key, String(dedup[first]));
+  }
   const wanted = [...new Set([first, ...(second ? [second] : []), 'leadPartitionId', ...extraFields])];
   const tooMany = new Set<string>();
   const leads: LeadRecord[] = [];
@@ -57,7 +65,7 @@ export async function findLeadsByFirstValue(
       await query(entries.slice(half), undefined);
     }
   };
-  await query([...values.entries()], slot);
+  if (values.size > 0) await query([...values.entries()], slot);
   const byValue = new Map<string, LeadRecord[]>();
   const seen = new Set<number>();
   for (const lead of leads) {
@@ -66,7 +74,7 @@ export async function findLeadsByFirstValue(
     const key = normaliseDedupValue(fields.get(first)?.dataType, lead[first]);
     byValue.set(key, [...(byValue.get(key) ?? []), lead]);
   }
-  return { byValue, tooMany };
+  return { byValue, tooMany, unsearchable };
 }
 
 /** The leads among `sameFirst` that sit in the configured partition and whose second dedup field is equal too. */
@@ -97,3 +105,14 @@ export function decide(sameFirst: readonly LeadRecord[], matches: readonly LeadR
   if (matches.length === 1) return { kind: 'update', leadId: matches[0].id };
   return { kind: 'create', action: sameFirst.length > 0 || existsElsewhere ? 'createDuplicate' : 'createOnly' };
 }
+
+/** Why a first dedup value cannot be matched through Get Leads, if it cannot. */
+export function lookupProblem(field: string, raw: FieldValue, key: string, tooMany: ReadonlySet<string>, unsearchable: ReadonlySet<string>): Reason | null {
+  if (unsearchable.has(key)) {
+    return reason(REASON.UNSEARCHABLE_VALUE, `${field}=${String(raw)} contains a comma; Get Leads by filter type takes comma-separated values, so it cannot be matched safely`);
+  }
+  if (tooMany.has(key)) return reason(REASON.TOO_MANY_MATCHES, `more than 1,000 leads have ${field}=${String(raw)}; Marketo cannot list them to match`);
+  return null;
+}
+
+const reason = (code: string, message: string): Reason => ({ code, message, source: 'connector' });

@@ -2,7 +2,7 @@
 import { sameMarketoValue } from './mapping.js';
 import type { Slot } from './marketo/client.js';
 import type { FieldValue, LeadRecord } from './marketo/types.js';
-import { findLeadsByFirstValue, firstValueKey, matchingLeads } from './dedup.js';
+import { findLeadsByFirstValue, firstValueKey, lookupProblem, matchingLeads } from './dedup.js';
 import { REASON, type KeptField, type OutcomeStatus, type Reason } from './outcomes.js';
 import type { Job, PipelineContext } from './sync.js';
 
@@ -26,8 +26,9 @@ export async function ingestBatch(ctx: PipelineContext, jobs: Job[], slot: Slot,
   const existing = new Map<Job, number | null>();
   for (const job of jobs) {
     const key = firstValueKey(ctx, job.prep.dedup);
-    if (before.tooMany.has(key)) {
-      hooks.finish(job, 'skipped', { reasons: [connector(REASON.TOO_MANY_MATCHES, `more than 1,000 leads have ${first}=${String(job.prep.dedup[first])}`)] });
+    const problem = lookupProblem(first, job.prep.dedup[first], key, before.tooMany, before.unsearchable);
+    if (problem) {
+      hooks.finish(job, 'skipped', { reasons: [problem] });
       continue;
     }
     const matches = matchingLeads(ctx, before.byValue.get(key) ?? [], job.prep.dedup);

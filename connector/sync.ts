@@ -7,7 +7,7 @@ import type { MarketoClient, Slot } from './marketo/client.js';
 import type { Describe2Field, FieldValue, LeadRecord, MarketoReason, SyncAction, SyncRecordResult } from './marketo/types.js';
 import { readProfileExport } from './aep/message.js';
 import { prepareRecord, type PreparedRecord } from './record.js';
-import { decide, findLeadsByFirstValue, firstValueKey, matchingLeads } from './dedup.js';
+import { decide, findLeadsByFirstValue, firstValueKey, lookupProblem, matchingLeads } from './dedup.js';
 import {
   REASON,
   type DeadLetter,
@@ -295,11 +295,12 @@ export class SyncPipeline {
   private async lookup(jobs: Job[], slot: Slot): Promise<void> {
     const { config } = this.ctx;
     const first = config.dedupFields[0];
-    const { byValue, tooMany } = await findLeadsByFirstValue(this.ctx, jobs.map((j) => j.prep.dedup), [], slot);
+    const { byValue, tooMany, unsearchable } = await findLeadsByFirstValue(this.ctx, jobs.map((j) => j.prep.dedup), [], slot);
     for (const job of jobs) {
       const value = firstValueKey(this.ctx, job.prep.dedup);
-      if (tooMany.has(value)) {
-        this.skipped(job, [], [connector(REASON.TOO_MANY_MATCHES, `more than 1,000 leads have ${first}=${String(job.prep.dedup[first])}; Marketo cannot list them to match`)]);
+      const problem = lookupProblem(first, job.prep.dedup[first], value, tooMany, unsearchable);
+      if (problem) {
+        this.skipped(job, [], [problem]);
         continue;
       }
       const sameFirst = byValue.get(value) ?? [];

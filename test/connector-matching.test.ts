@@ -317,3 +317,55 @@ describe("a profile's writes never race", () => {
     expect(t.sim.control.listLeads(MUNCHKIN).total).toBe(2);
   });
 });
+
+describe('first dedup values Get Leads cannot serve', () => {
+  it('skips a value shared by more than 1,000 leads, halving the lookup so the other values still match', async () => {
+    t = await connectorSim();
+    t.sim.control.setFieldSearchable(MUNCHKIN, 'company', { searchable: true });
+    t.sim.control.insertLeads(MUNCHKIN, { leads: Array.from({ length: 1_001 }, (_, i) => ({ email: `e${i}@crowd.example.com`, company: 'Crowd' })), activities: false });
+    t.sim.control.insertLeads(MUNCHKIN, { leads: [{ email: 'solo@example.com', company: 'Solo' }] });
+    const sync = t.connector({ dedupFields: ['company', 'email'], mapping: [...companyMapping] });
+    await sync.connect();
+    const crowd = sync.push(profileExport('new@crowd.example.com', { 'person.company': 'Crowd' }));
+    const solo = sync.push(profileExport('solo@example.com', { 'person.company': 'Solo' }));
+    expect(await crowd.done).toMatchObject({
+      status: 'skipped',
+      reasons: [{ code: 'TOO_MANY_MATCHES', source: 'connector', message: 'more than 1,000 leads have company=Crowd; Marketo cannot list them to match' }],
+    });
+    expect(await solo.done).toMatchObject({ status: 'updated', leadId: 1_002 });
+    expect(sync.counters().answers['1003']).toBe(2);
+  });
+
+  it('skips a first value with a comma instead of risking a duplicate', async () => {
+    t = await connectorSim();
+    t.sim.control.setFieldSearchable(MUNCHKIN, 'company', { searchable: true });
+    t.sim.control.insertLeads(MUNCHKIN, { leads: [{ email: 'a@example.com', company: 'Acme, Inc.' }] });
+    const sync = t.connector({ dedupFields: ['company', 'email'], mapping: [...companyMapping] });
+    await sync.connect();
+    expect(await sync.push(profileExport('a@example.com', { 'person.company': 'Acme, Inc.' })).done).toMatchObject({
+      status: 'skipped',
+      reasons: [{ code: 'UNSEARCHABLE_VALUE', message: 'company=Acme, Inc. contains a comma; Get Leads by filter type takes comma-separated values, so it cannot be matched safely' }],
+    });
+    expect(t.sim.control.listLeads(MUNCHKIN).total).toBe(1);
+  });
+});
+
+describe('progress', () => {
+  it('streams events through an async iterator until close, and counts calls and answers', async () => {
+    t = await connectorSim();
+    const sync = t.connector();
+    await sync.connect();
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const event of sync.events()) seen.push(event.type === 'call' ? `call ${event.operation} ${event.code ?? 'ok'}` : event.type);
+    })();
+    sync.push(profileExport('a@example.com'));
+    await sync.drain();
+    await sync.close();
+    await reading;
+    expect(seen).toEqual(['export', 'call syncLeads:createOrUpdate ok', 'outcome', 'drained']);
+    expect(sync.counters()).toMatchObject({ received: 1, created: 1, calls: 4, recordsSent: 1, answers: { ok: 4 }, callsByOperation: { 'syncLeads:createOrUpdate': 1 } });
+    expect(sync.push(profileExport('late@example.com')).id).toBe('exp-2');
+    expect(sync.results.get('exp-2')).toMatchObject({ status: 'rejected', reasons: [{ code: 'CLOSED' }] });
+  });
+});
