@@ -278,9 +278,11 @@ export function getLeadsByFilterType(state: InstanceState, query: FilterQuery, a
   const field = searchableField(state, query.filterType);
   let ids: number[];
   if (field.name === 'leadPartitionId') {
-    const members = query.filterValues.flatMap((v) => [...state.index.partitionMembers(Number(v))]);
-    assert(members.length <= MAX_FILTER_MATCHES, ERR.TOO_MANY_RESULTS);
-    ids = members;
+    // Count before materialising: a partition can hold millions of leads, and only readable partitions count.
+    const partitionIds = [...new Set(query.filterValues.map(Number))].filter((id) => actor.readPartitions.has(id));
+    const total = partitionIds.reduce((n, id) => n + state.index.partitionSize(id), 0);
+    assert(total <= MAX_FILTER_MATCHES, ERR.TOO_MANY_RESULTS);
+    ids = partitionIds.flatMap((id) => [...state.index.partitionMembers(id)]);
   } else {
     ids = query.filterValues.flatMap((value) => {
       const key = keyOf(field, value);
