@@ -4,8 +4,9 @@ import { formatConsole, type ConsoleOptions } from './console.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
 
-export const REPORTERS = ['console', 'json', 'junit'] as const;
-export type ReporterName = (typeof REPORTERS)[number];
+import type { ReporterName } from './names.js';
+
+export { REPORTERS, type ReporterName } from './names.js';
 
 export function formatReport(name: ReporterName, report: RunReport, options: ConsoleOptions = {}): string {
   switch (name) {
