@@ -14,7 +14,7 @@ export interface SuiteOptions extends RunOptions {
   grep?: string[];
   /**
    * Threads that run scenarios, the calling thread included: 1 runs everything in the calling thread; the default
-   * is one per core, but never more than one per few scenarios (a worker costs about half a second to start).
+   * adds a worker per 64 scenarios, up to one thread per core (see SCENARIOS_PER_WORKER).
    */
   jobs?: number;
   cwd?: string;
@@ -22,8 +22,11 @@ export interface SuiteOptions extends RunOptions {
   onResult?: (report: ScenarioReport) => void;
 }
 
-/** Scenarios per extra thread: a worker takes about a second to boot (tsx compiles the runner), some 16 scenarios of work. */
-const SCENARIOS_PER_WORKER = 16;
+/**
+ * Scenarios per extra thread. A worker takes 1–1.5 s to boot (tsx loads ~150 modules through its loader thread) while
+ * a scenario takes ~25 ms, so a worker pays off only with a few seconds of work for it (`npm run bench` measures both).
+ */
+const SCENARIOS_PER_WORKER = 64;
 
 export function selectScenarios(scenarios: LoadedScenario[], tags: string[] = [], grep: string[] = []): LoadedScenario[] {
   const wanted = tags.map((t) => t.toLowerCase());
@@ -36,8 +39,9 @@ export function selectScenarios(scenarios: LoadedScenario[], tags: string[] = []
   });
 }
 
+/** The calling thread, plus one worker per SCENARIOS_PER_WORKER scenarios beyond the first batch, up to one per core. */
 export function defaultJobs(count: number): number {
-  return Math.max(1, Math.min(availableParallelism(), Math.ceil(count / SCENARIOS_PER_WORKER)));
+  return Math.max(1, Math.min(availableParallelism(), 1 + Math.floor(count / SCENARIOS_PER_WORKER)));
 }
 
 export async function runSuite(options: SuiteOptions = {}): Promise<RunReport> {
