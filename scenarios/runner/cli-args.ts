@@ -11,7 +11,7 @@ Usage: npm run scenarios -- [paths or globs...] [options]
   --grep TEXT          only scenarios whose name, suite or file contains TEXT (case-insensitive; repeatable)
   --reporter R         console (default), json or junit
   --out FILE           write the report to FILE (the console summary still goes to stdout)
-  --jobs N             threads running scenarios (default: one per core, fewer for small runs; 1 = no workers)
+  --jobs N             threads running scenarios (default: 1 plus a worker per 64 scenarios, at most one per core)
   --timeout SECONDS    wall-clock limit per scenario (default 30)
   --verbose            console: list every scenario's steps with wall and virtual timings
   --list               list the selected scenarios without running them
