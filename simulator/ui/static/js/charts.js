@@ -25,6 +25,8 @@ export function usageChart({ title, values, limit, enabled = true, width = 520, 
     enabled && limit > 0 ? s('line', { x1: pad.l, x2: pad.l + w, y1: y(limit), y2: y(limit), stroke: '#d93025', 'stroke-dasharray': '4 3', 'stroke-width': 1 }) : null,
     points.length > 1 ? s('polygon', { points: `${x(0)},${y(0)} ${points.join(' ')} ${x(values.length - 1)},${y(0)}`, fill: stroke, opacity: 0.14 }) : null,
     points.length > 1 ? s('polyline', { points: points.join(' '), fill: 'none', stroke, 'stroke-width': 1.8 }) : null,
+    // Moments at the limit (calls there are refused: 606, 615, 607) as red marks.
+    ...(enabled && limit > 0 ? values.map((v, i) => (v >= limit ? s('circle', { cx: x(i), cy: y(v), r: 2.2, fill: '#d93025' }) : null)) : []),
   );
   return h(
     'div',

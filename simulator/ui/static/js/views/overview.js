@@ -25,8 +25,8 @@ export function render(app, _route) {
   const el = h(
     'div',
     { class: 'grid main-side' },
-    h('div', { class: 'grid' }, instancePanel, structurePanel, servicesPanel),
-    h('div', { class: 'grid' }, demoPanel, usagePanel, runPanel, feedPanel),
+    h('div', { class: 'grid' }, instancePanel, runPanel, structurePanel, servicesPanel),
+    h('div', { class: 'grid' }, demoPanel, usagePanel, feedPanel),
   );
 
   const load = async () => {
@@ -123,7 +123,7 @@ export function render(app, _route) {
       h('span', { class: 'mark', 'aria-hidden': 'true' }, MARK[st.state]),
       h('div', null,
         h('div', null, h('strong', null, st.title), h('span', { class: 'muted small' }, `  +${st.dueSeconds} s · ${st.state}`)),
-        st.result ? h('div', { class: 'small result' }, st.result) : h('div', { class: 'small muted' }, st.detail)))));
+        st.result ? h('div', { class: 'small result', title: st.result }, st.result) : h('div', { class: 'small muted result', title: st.detail }, st.detail)))));
   }
 
   const recent = [];
