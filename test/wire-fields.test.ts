@@ -254,6 +254,28 @@ describe('Create Lead Fields', () => {
   });
 });
 
+describe('Custom fields from an instance definition', () => {
+  it('are custom, not API-created, and take their name as display name when none is given', async () => {
+    const t = testSim({ config: { instances: [{ munchkinId: '123-ABC-456', fields: [{ name: 'crmScore', dataType: 'score' }, { name: 'notes2', dataType: 'textarea' }] }] } });
+    const api = await clientFor(t);
+    expect((await api.get(field('crmScore'))).body.result).toEqual([
+      {
+        displayName: 'crmScore',
+        name: 'crmScore',
+        description: null,
+        dataType: 'integer',
+        isHidden: false,
+        isHtmlEncodingInEmail: true,
+        isSensitive: false,
+        isCustom: true,
+        isApiCreated: false,
+      },
+    ]);
+    // Text Area can be made in the UI (and in a definition), not through the API; it reports as text.
+    expect((await api.get(field('notes2'))).body.result[0].dataType).toBe('text');
+  });
+});
+
 describe('Update Lead Field', () => {
   it('updates the documented example', async () => {
     const api = await clientFor(testSim());
