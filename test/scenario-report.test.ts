@@ -58,6 +58,26 @@ describe('scenario reports', () => {
     expect(text).toMatch(/FAILED: 1 scenario: 0 passed, 1 failed, 0 errors/);
   });
 
+  it('a field name that does not exist fails with a clear message, not a silent null', async () => {
+    const dir = tempDir({
+      'typo/typo.yaml': `name: Typo
+given:
+  instances:
+    - leads: [{ values: { email: t@example.com, firstName: Tom } }]
+then:
+  leads:
+    - { where: { email: t@example.com }, values: { firstname: Tom } }
+  activities:
+    - { type: Change Data Value, field: fristName, count: 0 }
+`,
+    });
+    const [s] = (await runSuite({ cwd: dir, paths: ['typo'], jobs: 1 })).scenarios;
+    expect(s.failures.map((f) => [f.at, f.message])).toEqual([
+      ['then.leads[0].values', "instance 123-ABC-456 has no field 'firstname' (field names are the REST names, e.g. firstName)"],
+      ['then.activities[0].field', "instance 123-ABC-456 has no field 'fristName'"],
+    ]);
+  });
+
   it('the side-by-side view aligns lines and marks missing, extra and differing ones', () => {
     const text = sideBySide({ a: 1, b: [1, 2], c: 'x' }, { a: 1, b: [1, 3], d: 'y' });
     expect(text.split('\n')).toEqual(['expected   actual', 'a: 1     │ a: 1', 'b:       │ b:', '  - 1    │   - 1', '  - 2    ≠   - 3', 'c: x     ≠ d: y']);

@@ -53,6 +53,10 @@ export function expectActivities(world: World, then: Then): Failure[] {
       }
       leadIds = new Set(leads.map((l) => l.id));
     }
+    if (e.field !== undefined && !state.fieldByName.has(e.field)) {
+      failures.push({ at: `${at}.field`, message: `instance ${state.munchkinId} has no field '${e.field}'`, expected: e.field, actual: null });
+      return;
+    }
     const logged = activitiesSinceBaseline(world, state);
     const matching = logged.filter((a) => {
       if (a.activityTypeId !== typeId) return false;

@@ -57,6 +57,11 @@ function expectLead(world: World, e: LeadExpectation, at: string): { failures: F
   const selected = selectLeads(state, e);
   if (typeof selected === 'string') return { failures: [{ at, message: selected, expected: e, actual: null }], selected: [] };
   const shownFields = [...new Set([...Object.keys(e.where ?? {}), ...Object.keys(e.values ?? {})])];
+  const unknown = Object.keys(e.values ?? {}).filter((name) => !state.fieldByName.has(name));
+  if (unknown.length > 0) {
+    const message = `instance ${state.munchkinId} has no field ${unknown.map((n) => `'${n}'`).join(', ')} (field names are the REST names, e.g. firstName)`;
+    return { failures: [{ at: `${at}.values`, message, expected: e.values, actual: null }], selected };
+  }
   const failures: Failure[] = [];
   const count = e.count ?? 1;
   if (!countMatches(count, selected.length)) {
