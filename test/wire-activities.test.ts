@@ -149,6 +149,25 @@ describe('Get Lead Changes (GET /rest/v1/activities/leadchanges.json)', () => {
     expect(res.body.result.map((a: { fields: unknown[] }) => a.fields)).toEqual([[], [{ id: 64, name: 'city', newValue: null, oldValue: 'Paris' }]]);
   });
 
+  it('carries changed values as strings (numbers and booleans included), as the SPEC types them', async () => {
+    const api = await clientFor(testSim());
+    await api.post('/rest/v1/leads.json', { input: [{ email: 'a@example.com', leadScore: 10 }] });
+    await api.post('/rest/v1/leads.json', { input: [{ email: 'a@example.com', leadScore: 45, doNotCall: true }] });
+    const token = await pagingToken(api);
+    const changes = await api.get('/rest/v1/activities/leadchanges.json', { nextPageToken: token, fields: 'leadScore,doNotCall' });
+    expect(changes.body.result.slice(1).map((a: { fields: unknown[] }) => a.fields[0])).toEqual([
+      { id: 146, name: 'leadScore', newValue: '45', oldValue: '10' },
+      { id: 82, name: 'doNotCall', newValue: 'true', oldValue: null },
+    ]);
+    const activities = await api.get('/rest/v1/activities.json', { nextPageToken: token, activityTypeIds: '13' });
+    expect(activities.body.result[0].attributes.slice(0, 2)).toEqual([
+      { name: 'New Value', value: '45' },
+      { name: 'Old Value', value: '10' },
+    ]);
+    // The lead itself keeps typed values.
+    expect((await api.get('/rest/v1/lead/1.json', { fields: 'leadScore,doNotCall' })).body.result).toEqual([{ id: 1, leadScore: 45, doNotCall: true }]);
+  });
+
   it('says Adobe Experience Platform in Source and Reason when the AEP service writes', async () => {
     const config: ConfigFile = {
       instances: [{ munchkinId: '123-ABC-456', services: [{ name: 'AEP', inputSource: 'Adobe Experience Platform' }] }],

@@ -269,8 +269,16 @@ export function activityItem(a: Activity): Record<string, unknown> {
   const item = head(a);
   if (a.primaryAttributeValueId !== undefined) item.primaryAttributeValueId = a.primaryAttributeValueId;
   if (a.primaryAttributeValue !== undefined) item.primaryAttributeValue = a.primaryAttributeValue;
-  item.attributes = a.attributes.filter((at) => !isEmptyValue(at.value)).map((at) => ({ name: at.name, value: at.value }));
+  const changed = a.activityTypeId === CHANGE_DATA_VALUE;
+  item.attributes = a.attributes
+    .filter((at) => !isEmptyValue(at.value))
+    .map((at) => ({ name: at.name, value: changed && IN_FIELDS.has(at.name) ? asText(at.value) : at.value }));
   return item;
+}
+
+/** Changed values travel as strings: the type lists New Value/Old Value as string, the SPEC's LeadChangeField too. */
+function asText(value: FieldValue): string | null {
+  return value === null ? null : String(value);
 }
 
 /** Change Data Value attributes that lead changes carry in `fields[]` rather than in `attributes[]`. */
@@ -284,7 +292,7 @@ const IN_FIELDS = new Set(['New Value', 'Old Value']);
 export function leadChangeItem(a: Activity, fieldNames?: ReadonlySet<string>): Record<string, unknown> {
   const item = head(a);
   const fields = (a.fields ?? []).filter((f) => !fieldNames || fieldNames.has(f.name));
-  item.fields = fields.map((f) => ({ id: f.id, name: f.name, newValue: f.newValue, oldValue: f.oldValue }));
+  item.fields = fields.map((f) => ({ id: f.id, name: f.name, newValue: asText(f.newValue), oldValue: asText(f.oldValue) }));
   if (a.activityTypeId !== CHANGE_DATA_VALUE) {
     item.attributes = a.attributes.filter((at) => !isEmptyValue(at.value)).map((at) => ({ name: at.name, value: at.value }));
     return item;
