@@ -5,6 +5,11 @@ import { testSim, type TestSim } from './support/sim.js';
 import { connectorRuns } from '../simulator/ui/index.js';
 import { setFieldBlocks } from '../simulator/domain/admin.js';
 import { createSimulator, SimClock } from '../simulator/index.js';
+import request from 'supertest';
+import { createApp } from '../simulator/app.js';
+import { Runtime } from '../simulator/runtime.js';
+import { createControl } from '../simulator/control/api.js';
+import { createControlRouter } from '../simulator/control/index.js';
 
 const T0 = Date.parse('2026-11-02T15:00:00Z');
 const M = '123-ABC-456';
@@ -52,6 +57,24 @@ describe('the page and its assets', () => {
     const missing = await t.http.get('/__sim/ui/js/nope.js');
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ error: 'not_found', message: 'no dashboard asset /js/nope.js; the dashboard is at /__sim/ui/' });
+  });
+});
+
+describe('behind the admin token (a non-loopback address)', () => {
+  it('serves the page and its modules without the token, and the data only with it', async () => {
+    const runtime = new Runtime({ seed: 1, leads: 2, clock: new SimClock({ start: T0, frozen: true }) });
+    const app = createApp(runtime, { control: createControlRouter(runtime, createControl(runtime), { required: true, token: 's3cret' }) });
+    const http = request(app);
+    expect((await http.get('/__sim/ui/')).status).toBe(200);
+    expect((await http.get('/__sim/ui/js/api.js')).status).toBe(200);
+    const refused = await http.get('/__sim/ui/api/usage');
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toBe('unauthorized');
+    expect((await http.get('/__sim/ui/api/usage').set('x-sim-admin-token', 's3cret')).status).toBe(200);
+    const byQuery = await http.get(`/__sim/ui/api/instances/${M}/leads`).query({ admin_token: 's3cret', limit: 1 });
+    expect(byQuery.status).toBe(200);
+    expect(byQuery.body.total).toBe(2);
+    expect((await http.get('/__sim/instances').query({ admin_token: 'wrong' })).status).toBe(401);
   });
 });
 

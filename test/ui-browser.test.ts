@@ -1,5 +1,11 @@
 // Browser tests: the dashboard in real headless Chromium (Debian's chromium, driven by playwright-core), with screenshots in artifacts/.
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../simulator/app.js';
+import { Runtime } from '../simulator/runtime.js';
+import { createControl } from '../simulator/control/api.js';
+import { createControlRouter } from '../simulator/control/index.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createSimulator, SimClock, type Simulator } from '../simulator/index.js';
@@ -249,6 +255,31 @@ describe('the dashboard in Chromium', () => {
     await page.click('#reset');
     await page.waitForFunction(() => document.querySelector('#toast')?.textContent === 'Reset: 123-ABC-456 back to the seeded state');
     expect(s.sim.runtime.firstInstance().leads.size).toBe(120);
+  });
+
+  it('works behind the admin token when opened with ?admin_token=', async () => {
+    const runtime = new Runtime({ seed: 1, leads: 7, clock: new SimClock({ start: T0, frozen: true }) });
+    const app = createApp(runtime, { control: createControlRouter(runtime, createControl(runtime), { required: true, token: 'tok3n' }) });
+    const server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(8_000);
+      await page.goto(`${base}/__sim/ui/?admin_token=tok3n#/leads`);
+      await page.waitForSelector('#conn.live');
+      await page.waitForFunction(() => document.querySelector('#lead-summary')?.textContent === '1–7 of 7 leads');
+      await fetch(`${base}/rest/v1/leads.json`);
+      await page.click('a[data-tab="feed"]');
+      await page.waitForSelector('li[data-kind="request"]');
+      expect(await page.$eval('li[data-kind="request"] .msg', (m) => m.firstChild!.textContent)).toBe('GET /rest/v1/leads.json -> 200 600');
+    } finally {
+      await context.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      runtime.clock.dispose();
+    }
   });
 
   it('shows the demo: timeline, connector outcomes and throughput', async () => {

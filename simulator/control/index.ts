@@ -2,7 +2,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Runtime } from '../runtime.js';
-import { createUiRouter } from '../ui/index.js';
+import { createUiAssetsRouter, createUiRouter } from '../ui/index.js';
 import { createControl, type Control } from './api.js';
 import { ControlError } from './errors.js';
 
@@ -40,6 +40,8 @@ export function createControlRouter(
 ): express.Router {
   const router = express.Router();
 
+  // The dashboard's page and scripts hold no data: served before the token check, so a browser can load them.
+  router.use('/ui', createUiAssetsRouter());
   router.use((req: Request, res: Response, next: NextFunction) => {
     if (!access.required) return next();
     const given = tokenOf(req);
