@@ -110,7 +110,8 @@ async function tokenFor(s: Session, serviceIndex = 0): Promise<string> {
 
 describe('the dashboard in Chromium', () => {
   it('loads the overview with the instance, its partitions, services, dedupe rule, limits, org mapping and HIPAA flag', async () => {
-    const s = await open(frozenSim());
+    const withSecond: ConfigFile = { ...CONFIG, instances: [...CONFIG.instances, { munchkinId: '222-BBB-222', hipaaReady: true, dedupe: { partitionScoped: true } }] };
+    const s = await open(frozenSim(withSecond));
     const { page } = s;
     await page.waitForSelector('dd[data-fact="hipaa"]');
     expect(await page.textContent('#ov-instance')).toBe('Acme Marketing123-ABC-456');
@@ -128,7 +129,16 @@ describe('the dashboard in Chromium', () => {
     expect(services).toEqual(['Web service API', 'Adobe Experience Platform']);
     expect(await page.textContent('h1')).toBe('Marketo Engage emulatordashboard');
     expect(await page.textContent('#clock-time')).toBe('2026-11-02 15:00:00 UTC');
+    await page.waitForSelector('.usage-chart[data-chart="Calls in the 20 s window"]');
+    expect(await page.$eval('.other-instance', (e) => (e as HTMLElement).dataset.instance)).toBe('222-BBB-222');
     await page.screenshot({ path: `${ARTIFACTS}/ui-overview.png` });
+
+    // The other instance, picked from the header.
+    await page.selectOption('#instance-select', '222-BBB-222');
+    await page.waitForFunction(() => document.querySelector('#ov-instance')?.textContent === 'Instance222-BBB-222');
+    expect(await page.textContent('dd[data-fact="hipaa"]')).toBe('yes — AEP integrations refused');
+    expect(await page.textContent('dd[data-fact="org-mapping"]')).toBe('not mapped');
+    expect(await page.textContent('dd[data-fact="dedupe"]')).toBe('Partition is part of the dedupe rule (same email may live in several partitions)');
   });
 
   it('searches a lead, sorts the table and opens the lead by keyboard with its fields and activity history', async () => {

@@ -103,6 +103,10 @@ export function render(app, _route) {
       usageChart({ title: `Calls in the ${u.limits.rateWindowSeconds} s window`, values: pick('windowCalls'), limit: u.limits.ratePer20s, enabled: u.limits.enabled }),
       usageChart({ title: 'Calls in flight', values: pick('inFlight'), limit: u.limits.concurrent, enabled: u.limits.enabled, color: '#0f8b8d' }),
       usageChart({ title: 'Calls today (quota)', values: pick('dayCalls'), limit: u.limits.dailyQuota, enabled: u.limits.enabled, color: '#1a67d2' }),
+      // The other instances of this emulator, one small window chart each.
+      usage.filter((o) => o.munchkinId !== app.munchkinId).map((o) =>
+        h('div', { class: 'other-instance', dataset: { instance: o.munchkinId } },
+          usageChart({ title: `${o.munchkinId}: calls in the ${o.limits.rateWindowSeconds} s window`, values: o.samples.map((x) => x.windowCalls), limit: o.limits.ratePer20s, enabled: o.limits.enabled, height: 36, color: '#8a84c9' }))),
     );
   }
 
