@@ -30,9 +30,15 @@ export class LeadIndex {
     if (current === undefined) postings.set(key, leadId);
     else if (typeof current === 'number') {
       if (current !== leadId) postings.set(key, current < leadId ? [current, leadId] : [leadId, current]);
-    } else if (!current.includes(leadId)) {
-      current.push(leadId);
-      current.sort((a, b) => a - b);
+    } else {
+      // Ids usually arrive in ascending order (new leads): append; otherwise insert in place. Never a scan or a sort,
+      // so a key shared by many leads (a segment, a country) stays cheap.
+      const last = current[current.length - 1];
+      if (leadId > last) current.push(leadId);
+      else {
+        const at = lowerBound(current, leadId);
+        if (current[at] !== leadId) current.splice(at, 0, leadId);
+      }
     }
   }
 
@@ -45,9 +51,10 @@ export class LeadIndex {
       if (current === leadId) postings.delete(key);
       return;
     }
-    const rest = current.filter((id) => id !== leadId);
-    if (rest.length === 0) postings.delete(key);
-    else postings.set(key, rest.length === 1 ? rest[0] : rest);
+    const at = lowerBound(current, leadId);
+    if (current[at] !== leadId) return;
+    current.splice(at, 1);
+    if (current.length === 1) postings.set(key, current[0]);
   }
 
   /** Lead ids holding `key` in `field`, ascending. */
@@ -79,4 +86,16 @@ export class LeadIndex {
     for (const postings of this.byField.values()) postings.clear();
     this.byPartition.clear();
   }
+}
+
+/** The first index in an ascending array whose value is >= `value`. */
+function lowerBound(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
