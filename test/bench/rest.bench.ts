@@ -28,13 +28,15 @@ function loaded(count: number): { sim: Simulator; seconds: number } {
   const sim = createSimulator({ seed: 3, leads: 0, limits: { enabled: false }, clock: new SimClock({ start: '2026-11-02T15:00:00Z', frozen: true }) });
   const state = sim.runtime.firstInstance();
   createLeadField(state, { name: 'accountCode', displayName: 'Account Code', dataType: 'string' }, { apiCreated: false });
+  // A searchable value shared by many leads (8 segments): its postings must not make inserts quadratic.
+  createLeadField(state, { name: 'segment', displayName: 'Segment', dataType: 'string' }, { apiCreated: false });
   const ctx = sim.runtime.systemContext();
   const started = performance.now();
   for (let i = 0; i < count; i++) {
     insertLead(
       state,
       1,
-      { email: `lead${i}@bench.example.com`, firstName: `First${i % 5000}`, lastName: `Last${i % 7919}`, company: `Company ${i % 997}`, accountCode: `AC${i}` },
+      { email: `lead${i}@bench.example.com`, firstName: `First${i % 5000}`, lastName: `Last${i % 7919}`, company: `Company ${i % 997}`, accountCode: `AC${i}`, segment: `S${i % 8}` },
       ctx,
       { logActivity: false },
     );
