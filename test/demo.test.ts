@@ -99,6 +99,28 @@ describe('the demo script', () => {
     expect(timeline.body.steps.every((s: DemoStep) => s.state === 'done')).toBe(true);
   });
 
+  it('survives a reset: its leads are seeded again and the connector keeps writing with a fresh token', async () => {
+    sim.control.reset();
+    const na = sim.control.listPartitions(M).find((p) => p.name === 'North America')!;
+    expect(na.leads).toBe(7);
+    const person = demo.cast.backfillMatched[0];
+    const outcome = new Promise<{ status: string; leadId?: number }>((resolve) => {
+      const off = demo.sync.on('outcome', ({ result }) => {
+        if (result.email === person.email) {
+          off();
+          resolve(result);
+        }
+      });
+    });
+    demo.platform.upsertProfile({ identityMap: { email: [{ id: person.email }] }, attributes: { workAddress: { city: 'Reset City' }, consents: { marketing: { email: { val: 'y' } } } } });
+    const result = await outcome;
+    expect(result.status).toBe('updated');
+    expect(sim.runtime.instance(M)!.leads.get(result.leadId!)!.values.city).toBe('Reset City');
+    expect(sim.runtime.log.query({ kind: 'control', limit: 1000 }).entries.map((e) => e.message)).toContain(
+      'demo: reset: the demo re-seeded its North America and EMEA leads; the connector keeps streaming',
+    );
+  });
+
   it('gives the same outcomes for the same seed', async () => {
     const again = createSimulator({ config: demoConfig(1), clock: new SimClock({ start: T0, frozen: true, autoAdvance: true }) });
     await again.listen(0, '127.0.0.1');
