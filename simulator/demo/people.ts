@@ -1,5 +1,6 @@
 // The demo's people from a seeded faker: who is already a lead, who is already in the audience, who arrives later.
 import { Faker, en } from '@faker-js/faker';
+import { Random } from '../domain/random.js';
 import type { DemoPerson } from './demo-instance.js';
 
 export interface DemoCast {
@@ -26,7 +27,7 @@ export class PeopleSource {
 
   constructor(seed: number | string) {
     this.faker = new Faker({ locale: [en] });
-    this.faker.seed(typeof seed === 'number' ? seed : [...seed].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0, 2166136261));
+    this.faker.seed(typeof seed === 'number' ? seed : new Random(seed).int(2 ** 32));
   }
 
   next(): DemoPerson {

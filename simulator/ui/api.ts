@@ -1,10 +1,11 @@
 // The dashboard's JSON endpoints under /__sim/ui/api: lead table and detail, field schema, usage, connector runs, live stream.
+// Errors are the control plane's: `{error, message, field?}` with 400 for a bad parameter, 404 for an unknown object.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, partitionById, type InstanceState } from '../domain/instance.js';
 import { INGESTION_ERRORS, KNOWN_REST_FAULT_CODES, restFaultReason } from '../domain/faults.js';
 import type { Runtime } from '../runtime.js';
-import { parseQuery, UiApiError } from './errors.js';
+import { ControlError, parseInput } from '../control/errors.js';
 import { fieldSchemaView } from './fields-view.js';
 import { SORT_FIELDS } from './lead-sort-index.js';
 import { SEARCH_FIELDS } from './leads-view.js';
@@ -52,13 +53,13 @@ function query(req: Request): Record<string, unknown> {
 function instanceOf(runtime: Runtime, req: Request): InstanceState {
   const id = String(req.params.munchkinId);
   const state = runtime.instance(id);
-  if (!state) throw new UiApiError(404, `no instance '${id}'; the instances are ${[...runtime.instances.keys()].join(', ')}`, 'munchkinId');
+  if (!state) throw new ControlError(404, `no instance '${id}'; the instances are ${[...runtime.instances.keys()].join(', ')}`, 'munchkinId');
   return state;
 }
 
 function positiveId(raw: string, what: string): number {
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1) throw new UiApiError(400, `${what} must be a positive whole number, got '${raw}'`, what);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1) throw new ControlError(400, `${what} must be a positive whole number, got '${raw}'`, what);
   return n;
 }
 
@@ -68,9 +69,9 @@ export function createUiApi(runtime: Runtime, ui: UiState): express.Router {
 
   api.get('/instances/:munchkinId/leads', (req, res) => {
     const state = instanceOf(runtime, req);
-    const q = parseQuery(leadTableSchema, query(req));
+    const q = parseInput(leadTableSchema, query(req), 'query');
     if (q.partition !== 'all' && !partitionById(state, q.partition)) {
-      throw new UiApiError(404, `no partition with id ${q.partition} in ${state.munchkinId}`, 'partition');
+      throw new ControlError(404, `no partition with id ${q.partition} in ${state.munchkinId}`, 'partition');
     }
     res.json(
       ui.leads.table(state, {
@@ -88,9 +89,9 @@ export function createUiApi(runtime: Runtime, ui: UiState): express.Router {
   api.get('/instances/:munchkinId/leads/:leadId', (req, res) => {
     const state = instanceOf(runtime, req);
     const leadId = positiveId(String(req.params.leadId), 'leadId');
-    const q = parseQuery(leadDetailSchema, query(req));
+    const q = parseInput(leadDetailSchema, query(req), 'query');
     const detail = ui.leads.detail(state, leadId, q.activities);
-    if (!detail) throw new UiApiError(404, `no lead ${leadId} in ${state.munchkinId}`, 'leadId');
+    if (!detail) throw new ControlError(404, `no lead ${leadId} in ${state.munchkinId}`, 'leadId');
     res.json(detail);
   });
 
@@ -109,9 +110,9 @@ export function createUiApi(runtime: Runtime, ui: UiState): express.Router {
   api.get('/scenarios', async (_req, res) => void res.json(await listScenarios()));
 
   api.post('/scenarios/run', express.json({ limit: '16kb' }), async (req, res) => {
-    const { id } = parseQuery(scenarioRunSchema, req.body, 'body');
+    const { id } = parseInput(scenarioRunSchema, req.body, 'body');
     const result = await runBuiltInScenario(id);
-    if (!result) throw new UiApiError(404, `no built-in scenario '${id}'; GET /__sim/ui/api/scenarios lists them`, 'id');
+    if (!result) throw new ControlError(404, `no built-in scenario '${id}'; GET /__sim/ui/api/scenarios lists them`, 'id');
     res.json(result);
   });
 
@@ -122,24 +123,24 @@ export function createUiApi(runtime: Runtime, ui: UiState): express.Router {
   api.get('/runs/:runId', (req, res) => {
     const id = positiveId(String(req.params.runId), 'runId');
     const run = ui.runs.get(id);
-    if (!run) throw new UiApiError(404, `no connector run ${id}`, 'runId');
-    const q = parseQuery(outcomePageSchema, query(req));
+    if (!run) throw new ControlError(404, `no connector run ${id}`, 'runId');
+    const q = parseInput(outcomePageSchema, query(req), 'query');
     res.json({ ...run.summary(), page: run.page(q.offset, q.limit, q.status) });
   });
 
   api.get('/events', (req, res) => {
-    const q = parseQuery(eventsSchema, query(req));
+    const q = parseInput(eventsSchema, query(req), 'query');
     const header = req.headers['last-event-id'];
     const resumeFrom = typeof header === 'string' && /^\d+$/.test(header) ? Number(header) : q.after;
     hub.serve(req, res, resumeFrom);
   });
 
   api.use((req: Request) => {
-    throw new UiApiError(404, `no dashboard endpoint ${req.method} /__sim/ui/api${req.path}`);
+    throw new ControlError(404, `no dashboard endpoint ${req.method} /__sim/ui/api${req.path}`);
   });
 
   api.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof UiApiError) return void res.status(err.status).json(err.toJSON());
+    if (err instanceof ControlError) return void res.status(err.status).json(err.toJSON());
     if ((err as { type?: string }).type === 'entity.parse.failed') {
       return void res.status(400).json({ error: 'bad_request', message: `the body is not valid JSON: ${(err as Error).message}` });
     }
