@@ -78,6 +78,20 @@ then:
     ]);
   });
 
+  it('then.preflight runs the preflight itself when no step started the connector', async () => {
+    const dir = tempDir({
+      'pf/hipaa.yaml': 'name: Preflight only\ngiven: { instances: [{ hipaaReady: true }] }\ndestination: {}\nthen:\n  preflight: { ok: true }\n',
+    });
+    const [s] = (await runSuite({ cwd: dir, paths: ['pf'], jobs: 1 })).scenarios;
+    expect(s.steps.map((st) => [st.label, st.status])).toEqual([
+      ['given', 'passed'],
+      ['connect (for then.preflight)', 'passed'],
+      ['then', 'failed'],
+    ]);
+    expect(s.failures[0]).toMatchObject({ at: 'then.preflight', message: 'the connector should have started', expected: { ok: true } });
+    expect((s.failures[0].actual as { errors: string[] }).errors[0]).toMatch(/^\[hipaa\] instance 123-ABC-456 is HIPAA-ready/);
+  });
+
   it('the side-by-side view aligns lines and marks missing, extra and differing ones', () => {
     const text = sideBySide({ a: 1, b: [1, 2], c: 'x' }, { a: 1, b: [1, 3], d: 'y' });
     expect(text.split('\n')).toEqual(['expected   actual', 'a: 1     │ a: 1', 'b:       │ b:', '  - 1    │   - 1', '  - 2    ≠   - 3', 'c: x     ≠ d: y']);

@@ -109,6 +109,12 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
       report.steps.push(result);
       if (result.status === 'error') return;
     }
+    // then.preflight about a connector no step started: run the preflight, so the expectation is never vacuous.
+    if (connector && !connector.started && scenario.then.preflight) {
+      const connect = await timed('connect (for then.preflight)', async () => connector!.run({ connect: true }, 'then.preflight'), w);
+      report.steps.push(connect);
+      if (connect.status === 'error') return;
+    }
     if (connector?.started && connector.refusals.length === 0) {
       const drain = await timed('drain (after the last step)', async () => connector!.drain('when'), w);
       report.steps.push(drain);
