@@ -81,13 +81,11 @@ export class ConnectorRun {
     if (this.outcomes.length > KEPT_OUTCOMES * 1.5) this.outcomes = this.outcomes.slice(-KEPT_OUTCOMES);
     const start = Math.floor(outcome.at / (BUCKET_SECONDS * 1000)) * BUCKET_SECONDS * 1000;
     let bucket = this.buckets[this.buckets.length - 1];
-    if (!bucket || bucket.start !== start) {
-      // Outcomes arrive in clock order; one recorded late lands in the latest bucket rather than reopening an old one.
-      if (!bucket || start > bucket.start) {
-        bucket = { start, counts: zeroCounts() };
-        this.buckets.push(bucket);
-        if (this.buckets.length > KEPT_BUCKETS) this.buckets.shift();
-      }
+    // Outcomes arrive in clock order; one recorded late lands in the latest bucket rather than reopening an old one.
+    if (!bucket || start > bucket.start) {
+      bucket = { start, counts: zeroCounts() };
+      this.buckets.push(bucket);
+      if (this.buckets.length > KEPT_BUCKETS) this.buckets.shift();
     }
     bucket.counts[outcome.status]++;
     this.changed();

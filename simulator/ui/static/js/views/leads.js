@@ -37,7 +37,6 @@ export function render(app, route) {
   let params = paramsOf(route);
   let leadId = route.path[0] ? Number(route.path[0]) : null;
   let partitions = [];
-  let lastPage = null;
 
   const partitionSelect = h('select', { id: 'lead-partition', onChange: (e) => set({ partition: e.target.value, offset: '0' }) });
   const fieldSelect = h('select', { id: 'lead-search-field', 'aria-label': 'Search in', onChange: (e) => set({ field: e.target.value, offset: '0' }) }, SEARCH_FIELDS.map(([v, l]) => h('option', { value: v }, l)));
@@ -122,7 +121,6 @@ export function render(app, route) {
       replace(tbody, h('tr', null, h('td', { colspan: COLUMNS.length, class: 'error' }, e.message)));
       return;
     }
-    lastPage = page;
     if (page.sort.field !== params.sort) params = { ...params, sort: page.sort.field };
     renderHead();
     replace(note, page.note ? h('p', { class: 'note' }, page.note) : null);
@@ -253,7 +251,6 @@ export function render(app, route) {
       if (JSON.stringify(params) !== before || prevLead !== leadId) void loadTable();
       if (prevLead !== leadId) void loadDetail(true);
       else if (leadId === null) detail.hidden = true;
-      if (lastPage === null) void loadTable();
     },
     dispose: () => offs.forEach((off) => off()),
   };
