@@ -170,7 +170,7 @@ describe('the dashboard in Chromium', () => {
     await page.waitForSelector('#lead-detail:not([hidden]) #lead-activities');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('lead-detail');
     expect(await page.textContent('#detail-title')).toBe('Lead 42');
-    expect(await page.textContent('#lead-detail td[data-field="email"]')).toBe(email);
+    expect(await page.textContent('#lead-detail [data-field="email"]')).toBe(email);
     expect(await page.$$eval('#lead-activities tbody tr', (rows) => rows.map((r) => r.children[1].textContent))).toEqual(['New Lead']);
     await page.screenshot({ path: `${ARTIFACTS}/ui-lead-search.png` });
     await page.keyboard.press('Escape');
@@ -208,9 +208,9 @@ describe('the dashboard in Chromium', () => {
     expect(await page.$eval(entry, (m) => m.firstChild!.textContent)).toBe(`blocked update of title on lead 5 from 'Web service API': kept ${JSON.stringify(title)}, dropped "Chief Dropped Officer"`);
 
     await page.goto(`${s.base}/__sim/ui/#/leads/5`);
-    await page.waitForSelector('#lead-detail td[data-field="title"]');
-    expect(await page.textContent('#lead-detail td[data-field="title"]')).toBe(title);
-    expect(await page.textContent('#lead-detail td[data-field="city"]')).toBe('Springfield');
+    await page.waitForSelector('#lead-detail [data-field="title"]');
+    expect(await page.textContent('#lead-detail [data-field="title"]')).toBe(title);
+    expect(await page.textContent('#lead-detail [data-field="city"]')).toBe('Springfield');
     const cdv = await page.$$eval('#lead-activities tbody tr[data-type="13"] td:nth-child(3)', (cells) => cells.map((c) => c.textContent));
     expect(cdv).toEqual([`city: ${city}→Springfield`]);
   });

@@ -16,7 +16,7 @@ export class FeedBuffer {
   }
 
   /** Entries after `seq` (at most the last FEED_TAIL), or the last `count` when no seq is given. */
-  since(seq: number | undefined, count = 100): LogEntry[] {
+  since(seq: number | undefined, count = FEED_TAIL): LogEntry[] {
     const tail = this.entries.slice(-FEED_TAIL);
     if (seq === undefined) return tail.slice(-count);
     return tail.filter((e) => e.seq > seq);

@@ -68,7 +68,7 @@ export function render(app, _route) {
       else if (e.kind === 'fault') c.fault++;
       else if (e.kind === 'request') c.request++;
     }
-    counts.textContent = `${num(c.request)} calls · ${num(c.blocked)} blocked writes · ${num(c.limit)} limit hits · ${num(c.fault)} faults${paused && buffered ? ` · ${buffered} new while paused` : ''}`;
+    counts.textContent = `last ${num(app.live.entries.length)} entries: ${num(c.request)} calls · ${num(c.blocked)} blocked writes · ${num(c.limit)} limit hits · ${num(c.fault)} faults${paused && buffered ? ` · ${buffered} new while paused` : ''}`;
   }
 
   function redraw() {

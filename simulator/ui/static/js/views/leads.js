@@ -9,7 +9,7 @@ const COLUMNS = [
   { key: 'lastName', label: 'Last name' },
   { key: 'company', label: 'Company' },
   { key: 'partition', label: 'Partition', sortable: false },
-  { key: 'updatedAt', label: 'Updated (UTC)' },
+  { key: 'updatedAt', label: 'Updated (UTC, MM-DD)' },
 ];
 const SEARCH_FIELDS = [
   ['email', 'Email'],
@@ -52,7 +52,7 @@ export function render(app, route) {
 
   const el = h(
     'div',
-    { class: 'grid main-side' },
+    { class: 'grid main-side leads-layout' },
     h(
       'section',
       { class: 'panel', 'aria-labelledby': 'leads-title' },
@@ -138,7 +138,7 @@ export function render(app, route) {
               h('td', null, value(r.lastName)),
               h('td', null, value(r.company)),
               h('td', null, r.partition),
-              h('td', { class: 'mono' }, dateTime(r.updatedAt).replace(' UTC', '')),
+              h('td', { class: 'mono nowrap', title: dateTime(r.updatedAt) }, r.updatedAt.slice(5, 19).replace('T', ' ')),
             ))
         : h('tr', null, h('td', { colspan: COLUMNS.length, class: 'empty' }, 'No leads match.')),
     );
@@ -183,11 +183,12 @@ export function render(app, route) {
       h('p', { class: 'muted small' }, `Created ${dateTime(d.createdAt)} · updated ${dateTime(d.updatedAt)}`),
       h('h3', null, 'Fields'),
       h('div', { class: 'table-wrap' }, h('table', { 'aria-label': 'Lead fields' },
-        h('thead', null, h('tr', null, h('th', null, 'Field'), h('th', null, 'Value'), h('th', null, 'Blocked for'))),
+        h('thead', null, h('tr', null, h('th', null, 'Field'), h('th', null, 'Value'))),
         h('tbody', null, d.fields.map((f) => h('tr', null,
-          h('td', null, h('code', null, f.name), h('div', { class: 'muted small' }, `${f.displayName} · ${f.dataType}`)),
-          h('td', { dataset: { field: f.name } }, value(f.value)),
-          h('td', null, f.blockedSources.map((s) => h('span', { class: 'badge warn' }, s)))))))),
+          h('td', { class: 'field-name' }, h('code', null, f.name), h('div', { class: 'muted small' }, `${f.displayName} · ${f.dataType}`)),
+          h('td', null,
+            h('div', { dataset: { field: f.name } }, value(f.value)),
+            f.blockedSources.length ? h('div', { class: 'small' }, h('span', { class: 'muted' }, 'updates blocked for '), f.blockedSources.map((s) => h('span', { class: 'badge warn' }, s))) : null)))))),
       h('h3', { style: 'margin-top:14px' }, `Activity history (${num(d.activityCount)})`),
       h('div', { class: 'table-wrap' }, h('table', { id: 'lead-activities', 'aria-label': 'Activity history, newest first' },
         h('thead', null, h('tr', null, h('th', null, 'When (UTC)'), h('th', null, 'Activity'), h('th', null, 'Change'), h('th', null, 'Source'))),
