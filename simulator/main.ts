@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { createSimulator, StoreError, type Simulator } from './index.js';
 import { ConfigError, loadConfigFile, type ConfigFile } from './config.js';
-import { DEFAULT_MUNCHKIN_ID } from './runtime.js';
+import { DEFAULT_MUNCHKIN_ID, DefinitionError } from './runtime.js';
 import { MUNCHKIN_ID_RE } from './domain/instance.js';
 import { demoConfig, startDemo, type Demo } from './demo/index.js';
 
@@ -38,6 +38,7 @@ interface Flags {
   clientId?: string;
   clientSecret?: string;
   config?: ConfigFile;
+  configFile?: string;
   printJson: boolean;
   dataFile?: string;
   adminToken?: string;
@@ -91,6 +92,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
     clientId: values['client-id'],
     clientSecret: values['client-secret'],
     config: values.config ? loadConfigFile(values.config) : undefined,
+    configFile: values.config,
     printJson: values['print-config'] === 'json',
     dataFile: values.data,
     adminToken: values['admin-token'] ?? process.env.MARKETO_SIM_ADMIN_TOKEN,
@@ -124,6 +126,10 @@ async function main(): Promise<void> {
       adminToken: flags.adminToken,
     });
   } catch (e) {
+    if (e instanceof DefinitionError) {
+      process.stderr.write(`${flags.configFile ?? 'instance definition'}: invalid configuration\n  ${e.message}\n`);
+      process.exit(2);
+    }
     if (!(e instanceof StoreError)) throw e;
     process.stderr.write(`${e.message}\n`);
     process.exit(1);

@@ -11,6 +11,7 @@ import {
   normalizePermission,
   WEB_SERVICE_API,
   type ApiPermission,
+  DEFAULT_WORKSPACE_ID,
   type InstanceState,
   type LimitSettings,
   type Service,
@@ -118,35 +119,53 @@ export class Runtime {
     return tracker;
   }
 
-  /** Adds an instance from a definition (partitions, workspaces, services, fields, blocks, seeded leads). */
-  addInstance(def: InstanceDefinition, firstServiceDefaults: { clientId?: string; clientSecret?: string } = {}): InstanceState {
+  /**
+   * Adds an instance from a definition (partitions, workspaces, services, fields, blocks, seeded leads). A definition
+   * that cannot be applied throws a DefinitionError naming the key at fault (`workspaces[0].partitions`).
+   */
+  addInstance(def: InstanceDefinition, firstServiceDefaults: { clientId?: string; clientSecret?: string } = {}, path = ''): InstanceState {
+    const at = <T>(key: string, apply: () => T): T => {
+      try {
+        return apply();
+      } catch (e) {
+        if (e instanceof DefinitionError) throw e;
+        throw new DefinitionError(`${path}${path && key ? '.' : ''}${key}`, (e as Error).message);
+      }
+    };
     const munchkinId = def.munchkinId.toUpperCase();
-    if (this.instances.has(munchkinId)) throw new Error(`instance ${munchkinId} already exists`);
+    at('munchkinId', () => {
+      if (this.instances.has(munchkinId)) throw new Error(`instance ${munchkinId} already exists`);
+    });
     const [first, ...more] = def.services?.length ? def.services : [{ name: 'Default API service' }];
-    const state = createInstance(
-      {
-        munchkinId,
-        name: def.name,
-        settings: {
-          hipaaReady: def.hipaaReady,
-          imsOnboarded: def.imsOnboarded,
-          dedupe: def.dedupe,
-          limits: { ...this.options.limits, ...def.limits },
-          tokenTtlSeconds: def.tokenTtlSeconds,
-          orgMapping: def.imsOrgId ? { imsOrgId: def.imsOrgId, mappedBy: 'config', mappedAt: new Date(this.clock.now()).toISOString() } : null,
-        },
+    const state = createInstance({
+      munchkinId,
+      name: def.name,
+      settings: {
+        hipaaReady: def.hipaaReady,
+        imsOnboarded: def.imsOnboarded,
+        dedupe: def.dedupe,
+        limits: { ...this.options.limits, ...def.limits },
+        tokenTtlSeconds: def.tokenTtlSeconds,
+        orgMapping: def.imsOrgId ? { imsOrgId: def.imsOrgId, mappedBy: 'config', mappedAt: new Date(this.clock.now()).toISOString() } : null,
       },
-    );
-    for (const p of def.partitions ?? []) createPartition(state, p);
-    for (const w of def.workspaces ?? []) createWorkspace(state, { ...w, partitions: w.partitions });
-    for (const f of def.fields ?? []) {
-      const r = createLeadField(state, f, { apiCreated: false, searchable: f.searchable });
-      if (r.status === 'skipped') throw new Error(`field '${f.name}': ${r.reasons[0].message}`);
+    });
+    def.partitions?.forEach((p, i) => at(`partitions[${i}]`, () => createPartition(state, p)));
+    def.workspaces?.forEach((w, i) => at(`workspaces[${i}]`, () => createWorkspace(state, w)));
+    // As with the control plane, a partition that no workspace lists joins the Default workspace, so it is reachable.
+    const defaultWorkspace = state.workspaces.find((w) => w.id === DEFAULT_WORKSPACE_ID)!;
+    for (const partition of state.partitions) {
+      if (!state.workspaces.some((w) => w.partitionIds.includes(partition.id))) defaultWorkspace.partitionIds.push(partition.id);
     }
-    for (const [name, searchable] of Object.entries(def.searchable ?? {})) setFieldSearchable(state, name, searchable);
-    for (const [name, sources] of Object.entries(def.blocks ?? {})) setFieldBlocks(state, name, sources);
-    this.addServiceTo(state, { ...firstServiceDefaults, ...stripUndefined(first) });
-    for (const s of more) this.addServiceTo(state, s);
+    def.fields?.forEach((f, i) =>
+      at(`fields[${i}]`, () => {
+        const r = createLeadField(state, f, { apiCreated: false, searchable: f.searchable });
+        if (r.status === 'skipped') throw new Error(r.reasons[0].message);
+      }),
+    );
+    for (const [name, searchable] of Object.entries(def.searchable ?? {})) at(`searchable.${name}`, () => setFieldSearchable(state, name, searchable));
+    for (const [name, sources] of Object.entries(def.blocks ?? {})) at(`blocks.${name}`, () => setFieldBlocks(state, name, sources));
+    at(def.services?.length ? 'services[0]' : '', () => this.addServiceTo(state, { ...firstServiceDefaults, ...stripUndefined(first) }));
+    more.forEach((s, i) => at(`services[${i + 1}]`, () => this.addServiceTo(state, s)));
     this.instances.set(munchkinId, state);
     if (def.leads) this.seedLeads(state, def.leads);
     return state;
@@ -183,8 +202,19 @@ export class Runtime {
       { munchkinId: this.options.munchkinId ?? DEFAULT_MUNCHKIN_ID, leads: this.options.leads ?? 0 },
     ];
     definitions.forEach((def, i) =>
-      this.addInstance(def, i === 0 ? { clientId: this.options.clientId, clientSecret: this.options.clientSecret } : {}),
+      this.addInstance(def, i === 0 ? { clientId: this.options.clientId, clientSecret: this.options.clientSecret } : {}, `instances[${i}]`),
     );
+  }
+}
+
+/** An instance definition that validates but cannot be applied (a workspace naming a missing partition, ...). */
+export class DefinitionError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(path ? `${path}: ${problem}` : problem);
+    this.name = 'DefinitionError';
   }
 }
 

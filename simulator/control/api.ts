@@ -1,6 +1,6 @@
 // The in-process control API: every /__sim route is a thin wrapper over one of these methods.
 import type { z } from 'zod';
-import type { Runtime } from '../runtime.js';
+import { DefinitionError, type Runtime } from '../runtime.js';
 import type { ClockState } from '../domain/clock.js';
 import type { LogEntry, LogPage } from '../domain/inspection-log.js';
 import { MarketoError } from '../http/errors.js';
@@ -394,8 +394,8 @@ export function createControl(runtime: Runtime): Control {
       try {
         state = runtime.addInstance(def);
       } catch (e) {
-        // Definitions are checked as they are applied (AdminError, or Error naming the field or workspace).
-        if (e instanceof Error) throw new ControlError(400, `invalid instance definition: ${e.message}`);
+        // Definitions are checked as they are applied; the error names the key at fault.
+        if (e instanceof DefinitionError) throw new ControlError(400, `invalid instance definition: ${e.message}`, e.path || undefined);
         throw e;
       }
       record(state.munchkinId, `created instance ${state.munchkinId}`);

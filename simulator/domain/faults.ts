@@ -24,7 +24,10 @@ export type FaultEffect =
 export interface FaultMatch {
   munchkinId?: string;
   method?: string;
-  /** Path inside the instance (`/rest/v1/leads.json`) or the ingestion path; `*` matches any run of characters. */
+  /**
+   * Path inside the instance (`/rest/v1/leads.json`, `/identity/oauth/token`) or the ingestion path; `*` matches any
+   * run of characters. Identity calls are only hit by a fault whose path names them, and only by http/latency/drop.
+   */
   path?: string;
   clientId?: string;
 }
@@ -50,7 +53,7 @@ export interface Fault {
 
 /** The call a fault is consulted for. `api` keeps REST error codes off ingestion calls and the other way round. */
 export interface FaultTarget {
-  api: 'rest' | 'ingestion';
+  api: 'rest' | 'ingestion' | 'identity';
   munchkinId: string;
   method: string;
   path: string;
@@ -108,7 +111,9 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-function appliesTo(effect: FaultEffect, target: FaultTarget): boolean {
+function appliesTo(effect: FaultEffect, match: FaultMatch, target: FaultTarget): boolean {
+  // Identity is only hit by faults that name its path, and only by gateway-level effects (it has no envelope).
+  if (target.api === 'identity') return match.path !== undefined && (effect.kind === 'http' || effect.kind === 'latency' || effect.kind === 'drop');
   if (effect.kind === 'error') return isIngestionCode(effect.code) === (target.api === 'ingestion');
   if (effect.kind === 'upsertRace') return target.api === 'rest';
   return true;
@@ -170,7 +175,7 @@ export class FaultEngine {
       if (m.method && m.method !== target.method.toUpperCase()) continue;
       if (m.clientId && m.clientId !== target.clientId) continue;
       if (m.path && !(fault.pathRe ? fault.pathRe.test(target.path) : m.path === target.path)) continue;
-      if (!appliesTo(fault.effect, target)) continue;
+      if (!appliesTo(fault.effect, m, target)) continue;
       if (fault.probability < 1 && this.random().next() >= fault.probability) continue;
       fault.fired++;
       if (fault.remaining !== null) fault.remaining--;

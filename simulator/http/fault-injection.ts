@@ -30,7 +30,7 @@ function logFault(runtime: Runtime, instance: InstanceState, fault: Fault, targe
     kind: 'fault',
     message: `fault ${fault.id} (${fault.effect.kind}) fired on ${target.method} ${target.path}`,
     clientId: target.clientId,
-    requestId,
+    ...(requestId ? { requestId } : {}),
     method: target.method,
     path: target.path,
     data: { faultId: fault.id, effect: fault.effect },

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { Params, parseBody } from '../http/body.js';
 import { readBody, sendGatewayError } from '../http/dispatch.js';
 import { sendJson } from '../http/envelope.js';
+import { injectFault } from '../http/fault-injection.js';
 import { serviceByClientId, type InstanceState } from '../domain/instance.js';
 import { issueToken } from '../domain/tokens.js';
 import type { Runtime } from '../runtime.js';
@@ -56,6 +57,13 @@ export async function serveIdentity(runtime: Runtime, instance: InstanceState, r
     return oauthError(res, 400, 'invalid_request', 'The request body could not be read; send form-encoded or query parameters');
   }
   const params = new Params(url.searchParams, form);
+  const target = { api: 'identity' as const, munchkinId: instance.munchkinId, method: req.method, path: `/identity${url.pathname}`, clientId: params.get('client_id') };
+  const injected = injectFault(runtime, instance, req, res, target, '');
+  if (injected.done) {
+    log(injected.status, 'injected fault', target.clientId);
+    return;
+  }
+  if (injected.latencyMs) await runtime.clock.release(runtime.clock.sleep(injected.latencyMs));
   const grantType = params.get('grant_type');
   if (!grantType) {
     log(400, 'missing grant type');
@@ -71,7 +79,7 @@ export async function serveIdentity(runtime: Runtime, instance: InstanceState, r
     log(401, 'invalid_client', clientId || undefined);
     return oauthError(res, 401, 'invalid_client', 'Bad client credentials');
   }
-  const token = issueToken(instance, service, now, runtime.random.tokens);
+  const token = issueToken(instance, service, runtime.clock.now(), runtime.random.tokens);
   log(200, '', clientId);
   sendJson(res, 200, token, NO_STORE);
 }
