@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { LoadedScenario } from './load.js';
 import type { RunOptions } from './run.js';
-import type { ScenarioReport } from './report.js';
+import { blankReport, type ScenarioReport } from './report.js';
 
 /** Messages between the pool and a worker (worker.ts answers each `run` with one `result` or `failure`). */
 export type ToWorker = { type: 'run'; scenario: LoadedScenario; options: RunOptions };
@@ -67,22 +67,5 @@ export class WorkerPool {
 }
 
 function crashReport(loaded: LoadedScenario, message: string): ScenarioReport {
-  return {
-    id: `${loaded.file}#${loaded.index}`,
-    file: loaded.file,
-    index: loaded.index,
-    line: loaded.line,
-    ...(loaded.suite !== undefined ? { suite: loaded.suite } : {}),
-    name: loaded.scenario.name,
-    tags: loaded.scenario.tags ?? [],
-    seed: loaded.scenario.seed ?? 1,
-    status: 'error',
-    wallMs: 0,
-    startupMs: 0,
-    virtualStart: '',
-    virtualEnd: '',
-    steps: [],
-    failures: [],
-    error: `worker: ${message}`,
-  };
+  return { ...blankReport(loaded), status: 'error', error: `worker: ${message}` };
 }

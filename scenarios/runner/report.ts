@@ -1,5 +1,5 @@
 // The result shapes every reporter reads: per scenario, per step (with wall and virtual timings), and for a whole run.
-import type { LoadError } from './load.js';
+import type { LoadedScenario, LoadError } from './load.js';
 import type { Failure } from './match.js';
 
 export type StepStatus = 'passed' | 'failed' | 'error' | 'skipped';
@@ -60,6 +60,27 @@ export interface RunReport {
   scenarios: ScenarioReport[];
   loadErrors: LoadError[];
   totals: RunTotals;
+}
+
+/** A scenario's report before it runs: passed, no steps, no timings (the runner and a crashed worker fill it in). */
+export function blankReport(loaded: LoadedScenario): ScenarioReport {
+  return {
+    id: `${loaded.file}#${loaded.index}`,
+    file: loaded.file,
+    index: loaded.index,
+    line: loaded.line,
+    ...(loaded.suite !== undefined ? { suite: loaded.suite } : {}),
+    name: loaded.scenario.name,
+    tags: loaded.scenario.tags ?? [],
+    seed: loaded.scenario.seed ?? 1,
+    status: 'passed',
+    wallMs: 0,
+    startupMs: 0,
+    virtualStart: '',
+    virtualEnd: '',
+    steps: [],
+    failures: [],
+  };
 }
 
 export function totalsOf(scenarios: ScenarioReport[], loadErrors: LoadError[]): RunTotals {

@@ -1,7 +1,7 @@
 // Plays one scenario in its own emulator: given, each `when` step in order (timed), an implicit final drain, then `then`.
 import type { LoadedScenario } from './load.js';
 import type { Failure } from './match.js';
-import type { ScenarioReport, StepReport } from './report.js';
+import { blankReport, type ScenarioReport, type StepReport } from './report.js';
 import type { Step } from './schema.js';
 import { buildWorld, clearFaults, GivenError, injectFault, takeBaseline, type World } from './world.js';
 import { formatDuration, parseDuration } from './scenario-clock.js';
@@ -60,23 +60,7 @@ class Timeout extends Error {}
 export async function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Promise<ScenarioReport> {
   const { scenario } = loaded;
   const started = now();
-  const report: ScenarioReport = {
-    id: `${loaded.file}#${loaded.index}`,
-    file: loaded.file,
-    index: loaded.index,
-    line: loaded.line,
-    ...(loaded.suite !== undefined ? { suite: loaded.suite } : {}),
-    name: scenario.name,
-    tags: scenario.tags ?? [],
-    seed: scenario.seed ?? 1,
-    status: 'passed',
-    wallMs: 0,
-    startupMs: 0,
-    virtualStart: '',
-    virtualEnd: '',
-    steps: [],
-    failures: [],
-  };
+  const report = blankReport(loaded);
   let world: World | undefined;
   let connector: ConnectorSteps | undefined;
   let timer: NodeJS.Timeout | undefined;

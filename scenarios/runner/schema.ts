@@ -103,8 +103,6 @@ export const faultSpecSchema = z
   })
   .meta({ id: 'Fault' });
 
-export const XDM_TYPES = ['string', 'enum', 'date', 'date-time', 'integer', 'short', 'long', 'double', 'boolean', 'byte', 'array', 'object', 'map'] as const;
-
 export const DEFAULT_IMS_ORG_ID = '1231659F56A68A8B7F000101@AdobeOrg';
 
 export const profileSpecSchema = z
