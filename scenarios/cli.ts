@@ -1,5 +1,6 @@
 // `npm run scenarios`: process wiring only (flags, output files, exit code); the work is in scenarios/runner/.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { HELP, parseCliArgs, UsageError, type CliFlags } from './runner/cli-args.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -38,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
   if (progress) process.stderr.write('\n');
   const consoleText = formatReport('console', report, { color: flags.color, verbose: flags.verbose });
   if (flags.out !== undefined) {
+    mkdirSync(dirname(flags.out), { recursive: true });
     writeFileSync(flags.out, formatReport(flags.reporter, report, { verbose: flags.verbose }));
     process.stdout.write(`${consoleText}report written to ${flags.out}\n`);
   } else {

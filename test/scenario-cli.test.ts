@@ -35,7 +35,8 @@ describe('scenarios CLI', () => {
   const dir = fixtures();
 
   it('exits 0 when every selected scenario passes, and writes the JUnit report to --out', () => {
-    const out = join(dir, 'report.xml');
+    // As README shows it (`--out reports/scenarios.xml`): the report's folder need not exist yet.
+    const out = join(dir, 'reports', 'ci', 'report.xml');
     const run = cli(join(dir, '*.yaml'), '--tag', 'smoke', '--tag', 'slow', '--reporter', 'junit', '--out', out);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('OK: 2 scenarios: 2 passed, 0 failed, 0 errors');
