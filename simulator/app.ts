@@ -47,8 +47,10 @@ export function createApp(runtime: Runtime, parts: AppParts = {}): express.Expre
   const router = createRouter(restOperations);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const url = new URL(req.url, 'http://localhost');
-    const path = normalizePath(url.pathname);
+    // Split by hand: `new URL('//rest/...', base)` would read `rest` as a host name.
+    const queryAt = req.url.indexOf('?');
+    const search = queryAt < 0 ? '' : req.url.slice(queryAt);
+    const path = normalizePath(queryAt < 0 ? req.url : req.url.slice(0, queryAt));
     if (isUnder(path, '/__sim') || isUnder(path, '/subscriptions')) return next();
     const resolved = resolveInstance(runtime, req.headers.host, path);
     if (!resolved) return next();
@@ -71,11 +73,11 @@ export function createApp(runtime: Runtime, parts: AppParts = {}): express.Expre
     }
     const { instance } = resolved;
     if (isUnder(resolved.path, '/identity')) {
-      req.url = resolved.path.slice('/identity'.length) + url.search;
+      req.url = resolved.path.slice('/identity'.length) + search;
       return serveIdentity(runtime, instance, req, res).catch(next);
     }
     if (isUnder(resolved.path, '/rest') || isUnder(resolved.path, '/bulk')) {
-      req.url = resolved.path + url.search;
+      req.url = resolved.path + search;
       return serveRest(runtime, instance, router, req, res).catch(next);
     }
     next();

@@ -341,6 +341,11 @@ describe('Get Lead Activities (GET /rest/v1/activities.json)', () => {
       { code: '1003', message: 'Too many leadIds (31); the maximum is 30' },
     ]);
     expect((await get({ activityTypeIds: '12', leadIds: '1,x' })).body.errors).toEqual([{ code: '1001', message: "Invalid value 'x'. Required of type 'integer'" }]);
+    // Whole numbers in decimal only: JavaScript's Number() would read these as 2, 16 and 12.
+    expect((await get({ activityTypeIds: '12', leadIds: '2e0' })).body.errors).toEqual([{ code: '1001', message: "Invalid value '2e0'. Required of type 'integer'" }]);
+    expect((await get({ activityTypeIds: '12', leadIds: '0x10' })).body.errors).toEqual([{ code: '1001', message: "Invalid value '0x10'. Required of type 'integer'" }]);
+    expect((await get({ activityTypeIds: '0xc' })).body.errors).toEqual([{ code: '1003', message: "Invalid activity type id '0xc'" }]);
+    expect((await get({ activityTypeIds: '12', batchSize: '1e2' })).body.errors).toEqual([{ code: '1003', message: "Invalid value for 'batchSize': '1e2'" }]);
     expect((await get({ activityTypeIds: '12', listId: '7' })).body.errors).toEqual([{ code: '1013', message: 'Object not found' }]);
     expect((await api.get('/rest/v1/activities.json', { activityTypeIds: '12' })).body.errors).toEqual([{ code: '701', message: 'nextPageToken cannot be blank' }]);
     expect((await get({ activityTypeIds: '12', batchSize: '301' })).body.errors).toEqual([{ code: '1003', message: 'batchSize must be between 1 and 300' }]);

@@ -143,6 +143,22 @@ describe('Response-level request errors', () => {
     const res = await t.http.get('/rest/v1/leads/../leads/partitions.json').set(await auth(t));
     expect(res.body.success).toBe(true);
   });
+
+  it('normalises repeated slashes, leading ones too (a base URL ending in /)', async () => {
+    const t = testSim();
+    for (const path of ['//rest/v1/leads/partitions.json', '/rest//v1/leads/partitions.json', '//123-ABC-456//rest/v1/leads/partitions.json']) {
+      const res = await t.http.get(path).set(await auth(t));
+      expect(res.body.result).toEqual([{ id: 1, name: 'Default', description: 'Initial system lead partition' }]);
+    }
+    const token = await t.http.get('//identity/oauth/token').query({ grant_type: 'client_credentials', client_id: t.service.clientId, client_secret: t.service.clientSecret });
+    expect(token.status).toBe(200);
+  });
+
+  it('a malformed escape in a path parameter is refused as a bad value, not a system error', async () => {
+    const t = testSim();
+    const field = await t.http.get('/rest/v1/leads/schema/fields/%E0%A4%A.json').set(await auth(t));
+    expect(field.body.errors).toEqual([{ code: '1006', message: "Field '%E0%A4%A' not found" }]);
+  });
 });
 
 describe('_method overrides', () => {

@@ -190,6 +190,17 @@ describe('Get Lead by Id (GET /rest/v1/lead/{id}.json)', () => {
     const bad = await api.get('/rest/v1/lead/abc.json');
     expect(bad.body.errors).toEqual([{ code: '1003', message: "Invalid lead id 'abc'" }]);
   });
+
+  it('reads an id only as decimal digits: hex, exponents, signs and bad escapes are 1003, never another lead', async () => {
+    const { api } = await partitionedSim();
+    await seed(api);
+    for (const [path, shown] of [['0x1', '0x1'], ['1e0', '1e0'], ['-1', '-1'], ['%2B1', '+1'], ['%zz', '%zz']]) {
+      const res = await api.get(`/rest/v1/lead/${path}.json`);
+      expect(res.status).toBe(200);
+      expect(res.body.errors).toEqual([{ code: '1003', message: `Invalid lead id '${shown}'` }]);
+    }
+    expect((await api.get(LEADS, { filterType: 'id', filterValues: '0x1,1e0,2', fields: 'email' })).body.result).toEqual([{ id: 2, email: 'bob@example.com' }]);
+  });
 });
 
 describe('Delete Leads (POST /rest/v1/leads/delete.json)', () => {
@@ -207,6 +218,15 @@ describe('Delete Leads (POST /rest/v1/leads/delete.json)', () => {
     expect((await api.get(LEADS, { filterType: 'email', filterValues: 'ann@example.com' })).body.result).toEqual([]);
     // A deleted email can be created again.
     expect((await api.post(LEADS, { input: [{ email: 'ann@example.com' }] })).body.result).toEqual([{ id: 6, status: 'created' }]);
+  });
+
+  it('skips ids that are not whole numbers (a boolean, an array, hex) with 1003 and deletes nothing for them', async () => {
+    const { t, api } = await partitionedSim();
+    await seed(api);
+    const res = await api.post('/rest/v1/leads/delete.json', { input: [{ id: true }, { id: [2] }, { id: '0x3' }, { id: 4.5 }, { id: '5' }] });
+    const invalid = { status: 'skipped', reasons: [{ code: '1003', message: 'Invalid data' }] };
+    expect(res.body.result).toEqual([invalid, invalid, invalid, invalid, { id: 5, status: 'deleted' }]);
+    expect([...t.sim.runtime.firstInstance().leads.keys()]).toEqual([1, 2, 3, 4]);
   });
 
   it('deletes by the id query parameter with an empty body', async () => {

@@ -100,6 +100,20 @@ describe('Sync Leads: lookup fields', () => {
     expect(read.body.result).toEqual([{ id: 1, email: 'changed@example.com' }]);
   });
 
+  it('1001 for an id of the wrong type with updateOnly by id; 1003 for a record without one', async () => {
+    const { api } = await partitionedSim();
+    await sync(api, { input: [{ email: 'a@example.com' }] });
+    const body = await sync(api, { action: 'updateOnly', lookupField: 'id', input: [{ id: 'abc' }, { id: 1.5 }, { id: { n: 1 } }, { id: true }, { firstName: 'X' }, { id: '1', city: 'Nice' }] });
+    expect(body.result).toEqual([
+      skipped('1001', "Invalid value 'abc'. Required of type 'integer'"),
+      skipped('1001', "Invalid value '1.5'. Required of type 'integer'"),
+      skipped('1001', 'Invalid value \'{"n":1}\'. Required of type \'integer\''),
+      skipped('1001', "Invalid value 'true'. Required of type 'integer'"),
+      skipped('1003', 'Invalid data'),
+      { id: 1, status: 'updated' },
+    ]);
+  });
+
   it('1011 (response-level) for a lookupField that exists but is not searchable', async () => {
     const { t, api } = await partitionedSim();
     const body = await sync(api, { lookupField: 'firstName', input: [{ firstName: 'Ann' }] });

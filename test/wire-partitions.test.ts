@@ -56,6 +56,15 @@ describe('Update Lead Partition (POST /rest/v1/leads/partitions.json)', () => {
     ]);
   });
 
+  it('skips an item whose id is not a whole number (1003), moving nothing', async () => {
+    const { t, api } = await partitionedSim();
+    await api.post('/rest/v1/leads.json', { input: [{ email: 'a@example.com' }] });
+    const res = await api.post(PARTITIONS, { input: [{ id: true, partitionName: 'Mexico' }, { id: [1], partitionName: 'Mexico' }, null] });
+    const invalid = { status: 'skipped', reasons: [{ code: '1003', message: 'Invalid data' }] };
+    expect(res.body.result).toEqual([invalid, invalid, invalid]);
+    expect(t.sim.runtime.firstInstance().leads.get(1)!.partitionId).toBe(1);
+  });
+
   it('logs Change Lead Partition (100) with the new and old partition ids', async () => {
     const { api } = await partitionedSim();
     await api.post('/rest/v1/leads.json', { input: [{ email: 'a@example.com' }] });

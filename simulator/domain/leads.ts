@@ -59,6 +59,12 @@ export interface WriteOutcome {
 
 const skip = (reason: MarketoReason): RecordResult => ({ status: 'skipped', reasons: [reason] });
 
+/** A lead id as a client sends it: a positive whole number, or its decimal digits as a string; anything else is null. */
+export function parseLeadId(raw: unknown): number | null {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
 /** Checks a batch of input records against the instance's limits (response-level, before anything is written). */
 export function assertBatch(state: InstanceState, input: unknown, what = 'input'): unknown[] {
   assert(input !== undefined && input !== null, ERR.CANNOT_BE_BLANK(what));
@@ -101,7 +107,7 @@ export function syncLeads(state: InstanceState, request: SyncLeadsInput, actor: 
 
     if (action === 'createDuplicate') return createLead(state, target, values, actor, ctx);
 
-    const key = keyOf(lookup, lookupName === 'id' ? (raw as Record<string, FieldValue>).id : values[lookupName]);
+    const key = keyOf(lookup, lookupName === 'id' ? parsed.id : values[lookupName]);
     if (key === null) return skip(ERR.INVALID_DATA);
     let matches = findByKey(state, lookupName, key);
     if (state.settings.dedupe.partitionScoped && action !== 'updateOnly') {
@@ -126,25 +132,25 @@ export function syncLeads(state: InstanceState, request: SyncLeadsInput, actor: 
   return { result, blocked };
 }
 
-type Parsed = { values: Record<string, FieldValue> } | { reason: MarketoReason };
+/** A valid record: the values to write, and its `id` when it is the updateOnly key. */
+type Parsed = { values: Record<string, FieldValue>; id?: FieldValue } | { reason: MarketoReason };
 
 /** Validates one input record: known fields (1006), writable fields (1011), `id` only as an updateOnly key (1003), types (1001). */
 function parseRecord(state: InstanceState, raw: unknown, action: SyncAction, lookupName: string): Parsed {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { reason: ERR.INVALID_DATA };
   const values: Record<string, FieldValue> = {};
+  let id: FieldValue | undefined;
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
     const field = state.fieldByName.get(name);
     if (!field) return { reason: ERR.FIELD_NOT_FOUND(name) };
-    if (name === 'id') {
-      if (action !== 'updateOnly' || lookupName !== 'id') return { reason: ERR.INVALID_DATA };
-      continue;
-    }
-    if (!isUpdateable(field)) return { reason: ERR.FIELD_NOT_SUPPORTED(name) };
+    if (name === 'id' && (action !== 'updateOnly' || lookupName !== 'id')) return { reason: ERR.INVALID_DATA };
+    if (name !== 'id' && !isUpdateable(field)) return { reason: ERR.FIELD_NOT_SUPPORTED(name) };
     const coerced = coerceValue(field, value);
     if (!coerced.ok) return { reason: coerced.reason };
-    values[name] = coerced.value;
+    if (name === 'id') id = coerced.value;
+    else values[name] = coerced.value;
   }
-  return { values };
+  return { values, id };
 }
 
 /** Validates records for a direct insert (control plane): same field and type rules as Sync Leads, errors thrown. */
@@ -156,7 +162,8 @@ export function parseInsertRecord(state: InstanceState, raw: unknown): Record<st
 
 export function findByKey(state: InstanceState, fieldName: string, key: string): Lead[] {
   if (fieldName === 'id') {
-    const lead = state.leads.get(Number(key));
+    const id = parseLeadId(key);
+    const lead = id === null ? undefined : state.leads.get(id);
     return lead ? [lead] : [];
   }
   return state.index.find(fieldName, key).map((id) => state.leads.get(id)!);
@@ -306,8 +313,8 @@ export function getLeadById(state: InstanceState, id: number, fields: string[], 
 /** Delete Leads: each id is deleted (Delete Lead activity), or skipped with its id kept. */
 export function deleteLeads(state: InstanceState, ids: unknown[], actor: Actor, ctx: WriteContext): RecordResult[] {
   return ids.map((raw): RecordResult => {
-    const id = Number(raw);
-    if (!Number.isInteger(id) || id <= 0) return { status: 'skipped', reasons: [ERR.INVALID_DATA] };
+    const id = parseLeadId(raw);
+    if (id === null) return skip(ERR.INVALID_DATA);
     const lead = state.leads.get(id);
     if (!lead) return { id, status: 'skipped', reasons: [ERR.LEAD_NOT_FOUND] };
     if (!actor.writePartitions.has(lead.partitionId)) {
@@ -329,8 +336,8 @@ export function updateLeadPartitions(state: InstanceState, input: unknown[], act
   return input.map((raw): RecordResult => {
     if (typeof raw !== 'object' || raw === null) return skip(ERR.INVALID_DATA);
     const { id: rawId, partitionName } = raw as { id?: unknown; partitionName?: unknown };
-    const id = Number(rawId);
-    if (!Number.isInteger(id) || id <= 0) return skip(ERR.INVALID_DATA);
+    const id = parseLeadId(rawId);
+    if (id === null) return skip(ERR.INVALID_DATA);
     if (typeof partitionName !== 'string' || partitionName === '') return { id, status: 'skipped', reasons: [ERR.PARTITION_NAME_REQUIRED] };
     const partition = partitionByName(state, partitionName);
     if (!partition) return { id, status: 'skipped', reasons: [ERR.PARTITION_NOT_FOUND(partitionName)] };

@@ -64,9 +64,8 @@ export class Params {
   int(key: string): number | undefined {
     const value = this.get(key);
     if (value === undefined || value === '') return undefined;
-    const n = Number(value);
-    if (!Number.isInteger(n)) throw new MarketoError(ERR.INVALID_REQUEST(`Invalid value for '${key}': '${value}'`));
-    return n;
+    if (!/^-?\d{1,15}$/.test(value)) throw new MarketoError(ERR.INVALID_REQUEST(`Invalid value for '${key}': '${value}'`));
+    return Number(value);
   }
 
   entries(): [string, string[]][] {

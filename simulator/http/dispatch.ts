@@ -48,12 +48,21 @@ export function createRouter(operations: Operation[]): Router {
         pathMatched = true;
         if (c.op.method !== method) continue;
         const params: Record<string, string> = {};
-        c.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1])));
+        c.keys.forEach((k, i) => (params[k] = decodeSegment(m[i + 1])));
         return { op: c.op, params };
       }
       return pathMatched ? ERR.METHOD_NOT_SUPPORTED(method) : ERR.NOT_FOUND;
     },
   };
+}
+
+/** A path parameter as sent; malformed percent-encoding (`%zz`) is kept literally, for the operation to refuse. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /** Resolves `.` and `..` segments and repeated slashes (node-marketo-rest calls `/rest/../bulk/v1/...`). */

@@ -18,6 +18,7 @@ import {
   type PagePosition,
 } from '../domain/activities.js';
 import type { Activity } from '../domain/instance.js';
+import { parseLeadId } from '../domain/leads.js';
 import { batchSize, requiredList } from './request.js';
 
 const MAX_ACTIVITY_TYPE_IDS = 10;
@@ -49,10 +50,9 @@ function intList(call: RestCall, key: string, max: number): Set<number> | undefi
   const list = call.query.list(key);
   if (list === undefined || list.length === 0) return undefined;
   assert(list.length <= max, ERR.INVALID_REQUEST(`Too many ${key} (${list.length}); the maximum is ${max}`));
-  const ids = list.map(Number);
-  const bad = list.find((v, i) => !Number.isInteger(ids[i]) || ids[i] <= 0);
+  const bad = list.find((v) => parseLeadId(v) === null);
   assert(bad === undefined, ERR.INVALID_VALUE(bad ?? '', 'integer'));
-  return new Set(ids);
+  return new Set(list.map(Number));
 }
 
 /** `listId` narrows to a static list's members; the emulator has no static lists, so every list id is unknown. */
@@ -74,8 +74,8 @@ function getLeadActivities(call: RestCall) {
     typeList.length <= MAX_ACTIVITY_TYPE_IDS,
     ERR.INVALID_REQUEST(`Too many activityTypeIds (${typeList.length}); the maximum is ${MAX_ACTIVITY_TYPE_IDS}`),
   );
+  for (const raw of typeList) assert(/^\d+$/.test(raw) && ACTIVITY_TYPE_IDS.has(Number(raw)), ERR.INVALID_REQUEST(`Invalid activity type id '${raw}'`));
   const typeIds = new Set(typeList.map(Number));
-  for (const raw of typeList) assert(ACTIVITY_TYPE_IDS.has(Number(raw)), ERR.INVALID_REQUEST(`Invalid activity type id '${raw}'`));
   const assetIds = intList(call, 'assetIds', Number.MAX_SAFE_INTEGER);
   assert(assetIds === undefined || typeIds.size === 1, ERR.INVALID_REQUEST('assetIds can only be used with a single activity type'));
   refuseListId(call);

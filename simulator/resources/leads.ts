@@ -6,6 +6,7 @@ import {
   deleteLeads,
   getLeadById,
   getLeadsByFilterType,
+  parseLeadId,
   resolveReadFields,
   syncLeads,
   type BlockedWrite,
@@ -15,8 +16,8 @@ import { batchSize, decodePositionToken, encodePositionToken, fingerprint, jsonB
 const MAX_FILTER_VALUES = 300;
 
 function getLeadByIdOp(call: RestCall) {
-  const id = Number(call.params.id);
-  assert(Number.isInteger(id) && id > 0, ERR.INVALID_REQUEST(`Invalid lead id '${call.params.id}'`));
+  const id = parseLeadId(call.params.id);
+  assert(id !== null, ERR.INVALID_REQUEST(`Invalid lead id '${call.params.id}'`));
   const fields = resolveReadFields(call.instance, call.query.list('fields'));
   return { result: getLeadById(call.instance, id, fields, call.actor) };
 }
