@@ -3,7 +3,7 @@ import { createPlatform } from '../connector/index.js';
 import { CsvAudienceError } from '../connector/aep/audiences.js';
 import type { ProfileExport } from '../connector/aep/message.js';
 import type { ExportTrigger, SyncEvent } from '../connector/outcomes.js';
-import { connectorSim, MUNCHKIN, T0, type ConnectorSim } from './connector-helpers.js';
+import { connectorSim, MUNCHKIN, T0, type ConnectorSim } from './support/connector.js';
 
 let t: ConnectorSim | undefined;
 afterEach(async () => {

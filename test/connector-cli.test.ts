@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { main, withBase } from '../connector/cli.js';
 import { seededRandom } from '../connector/clock.js';
-import { connectorSim, MUNCHKIN, ORG, type ConnectorSim } from './connector-helpers.js';
+import { connectorSim, MUNCHKIN, ORG, type ConnectorSim } from './support/connector.js';
 
 let t: ConnectorSim | undefined;
 afterEach(async () => {
@@ -22,9 +22,10 @@ const write = (name: string, text: string) => {
   return file;
 };
 
+let destinations = 0;
 function destination(sim: ConnectorSim, overrides: Record<string, unknown> = {}): string {
   return write(
-    `destination-${Math.random().toString(36).slice(2)}.yaml`,
+    `destination-${++destinations}.yaml`,
     stringify({
       name: 'CLI test',
       munchkinId: MUNCHKIN,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectorSim, MUNCHKIN, profileExport, type ConnectorSim } from './connector-helpers.js';
+import { connectorSim, MUNCHKIN, profileExport, type ConnectorSim } from './support/connector.js';
 
 let t: ConnectorSim | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXPORTABLE_XDM_TYPES, type XdmType } from '../connector/config.js';
 import { COMPATIBLE_MARKETO_TYPES, convertValue } from '../connector/mapping.js';
-import { connectorSim, MUNCHKIN, profileExport, type ConnectorSim } from './connector-helpers.js';
+import { connectorSim, MUNCHKIN, profileExport, type ConnectorSim } from './support/connector.js';
 
 let t: ConnectorSim | undefined;
 afterEach(async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPlatform } from '../connector/index.js';
 import { PreflightError } from '../connector/index.js';
 import type { PreflightReport } from '../connector/outcomes.js';
-import { connectorSim, MUNCHKIN, ORG, type ConnectorSim } from './connector-helpers.js';
+import { connectorSim, MUNCHKIN, ORG, type ConnectorSim } from './support/connector.js';
 
 let t: ConnectorSim | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 // Helpers for the connector's tests: an emulator on an auto-advancing virtual clock and a destination pointed at it.
-import { createSimulator, SimClock, type Simulator, type SimulatorOptions } from '../simulator/index.js';
-import { createPersonSync, seededRandom, type DestinationConfigInput, type PersonSync, type PersonSyncDeps } from '../connector/index.js';
-import type { ProfileExport } from '../connector/aep/message.js';
+import { createSimulator, SimClock, type Simulator, type SimulatorOptions } from '../../simulator/index.js';
+import { createPersonSync, seededRandom, type DestinationConfigInput, type PersonSync, type PersonSyncDeps } from '../../connector/index.js';
+import type { ProfileExport } from '../../connector/aep/message.js';
 
 export const T0 = Date.parse('2026-11-02T15:00:00Z');
 export const MUNCHKIN = '123-ABC-456';
