@@ -229,10 +229,12 @@ export function coerceValue(field: FieldDef, raw: unknown): Coerced {
   }
 }
 
+/** A decimal number, as a JSON number or a string; `Number()` alone would also take `Infinity`, `0x10` and `0b1`. */
+const DECIMAL_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function toNumber(raw: unknown): number | null {
-  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : null;
-  if (typeof raw === 'string' && raw.trim() !== '' && !Number.isNaN(Number(raw))) return Number(raw);
-  return null;
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && DECIMAL_RE.test(raw.trim()) ? Number(raw) : NaN;
+  return Number.isFinite(n) ? n : null;
 }
 
 function validCalendarDate(y: number, m: number, d: number): boolean {
