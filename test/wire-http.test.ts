@@ -182,6 +182,25 @@ describe('_method overrides', () => {
     ]);
   });
 
+  it('POST ?_method=GET with the parameters in a JSON body reads like GET (arrays or comma lists)', async () => {
+    const { t, a } = await seeded();
+    const res = await t.http
+      .post('/rest/v1/leads.json?_method=GET')
+      .set(a)
+      .send({ filterType: 'email', filterValues: ['ann@example.com', 'bob@example.com'], fields: 'email,firstName', batchSize: 1 });
+    expect(res.body.result).toEqual([{ id: 1, email: 'ann@example.com', firstName: 'Ann' }]);
+    expect(res.body.moreResult).toBe(true);
+    const next = await t.http
+      .post('/rest/v1/leads.json?_method=GET')
+      .set(a)
+      .send({ filterType: 'email', filterValues: ['ann@example.com', 'bob@example.com'], fields: ['email', 'firstName'], batchSize: 1, nextPageToken: res.body.nextPageToken });
+    expect(next.body.result).toEqual([{ id: 2, email: 'bob@example.com', firstName: 'Bob' }]);
+    const bad = await t.http.post('/rest/v1/leads.json?_method=GET').set(a).send({ filterType: { name: 'email' }, filterValues: ['ann@example.com'] });
+    expect(bad.body.errors).toEqual([{ code: '1006', message: 'Lookup field \'{"name":"email"}\' not found' }]);
+    const notObject = await t.http.post('/rest/v1/leads.json?_method=GET').set(a).set('Content-Type', 'application/json').send('["email"]');
+    expect(notObject.body.errors).toEqual([{ code: '701', message: 'filterType cannot be blank' }]);
+  });
+
   it('honours _method=GET inside the form body (recorded)', async () => {
     const { t, a } = await seeded();
     const res = await t.http

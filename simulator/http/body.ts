@@ -29,6 +29,18 @@ export function parseBody(raw: Buffer, header: string | undefined): ParsedBody {
   throw new MarketoError(ERR.INVALID_CONTENT_TYPE);
 }
 
+/** A JSON object body read as parameters (`POST ...?_method=GET`): each key one parameter, an array one value per item. */
+export function jsonParams(value: unknown): URLSearchParams | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const params = new URLSearchParams();
+  const text = (v: unknown) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v === null || v === undefined) continue;
+    for (const item of Array.isArray(v) ? v : [v]) params.append(key, text(item));
+  }
+  return params;
+}
+
 /** Query or form parameters: repeated keys and comma lists both read as lists (`id=1&id=2`, `id=1,2`). */
 export class Params {
   private readonly map = new Map<string, string[]>();

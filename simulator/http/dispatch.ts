@@ -2,7 +2,7 @@
 import type { Request, Response } from 'express';
 import getRawBody from 'raw-body';
 import { ERR, MarketoError, type MarketoReason } from './errors.js';
-import { Params, parseBody, type ParsedBody } from './body.js';
+import { Params, jsonParams, parseBody, type ParsedBody } from './body.js';
 import { authenticate, type Caller } from './auth.js';
 import { failureBody, newRequestId, sendJson, successBody, type Reply } from './envelope.js';
 import type { HttpMethod, Operation, RestCall } from './operation.js';
@@ -112,6 +112,13 @@ function effectiveMethod(req: Request, query: URLSearchParams, body: ParsedBody 
   return method as HttpMethod;
 }
 
+/** Parameters sent in the body: a form, or a JSON object when the call is `POST ...?_method=GET`. */
+function bodyParams(body: ParsedBody | MarketoError, method: HttpMethod): URLSearchParams | undefined {
+  if (body instanceof MarketoError) return undefined;
+  if (body.kind === 'form') return body.value;
+  return method === 'GET' && body.kind === 'json' ? jsonParams(body.value) : undefined;
+}
+
 /** Serves one REST call against `instance` with the operation table behind `router`. */
 export async function serveRest(runtime: Runtime, instance: InstanceState, router: Router, req: Request, res: Response): Promise<void> {
   const now = runtime.clock.now();
@@ -136,8 +143,7 @@ export async function serveRest(runtime: Runtime, instance: InstanceState, route
     body = e as MarketoError;
   }
   const method = effectiveMethod(req, url.searchParams, body);
-  const form = !(body instanceof MarketoError) && body.kind === 'form' ? body.value : undefined;
-  const params = new Params(url.searchParams, form);
+  const params = new Params(url.searchParams, bodyParams(body, method));
   const target = { api: 'rest' as const, munchkinId: instance.munchkinId, method, path: normalizePath(url.pathname), clientId: peekClientId(instance, req, params) };
   const injected = injectFault(runtime, instance, req, res, target, requestId);
   if (injected.done) {
