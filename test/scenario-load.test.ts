@@ -107,6 +107,33 @@ then:
     ]);
   });
 
+  it('a step may change a profile by id alone only when a profile of that name exists before it', () => {
+    const text = `name: Profile references
+given:
+  audiences: [{ id: all, rule: { attribute: person.active, equals: true } }]
+  profiles:
+    - { id: ann, email: ann@example.com }
+    - { id: ghost }
+destination: {}
+when:
+  - upsertProfile: { id: ann, attributes: { person.active: true } }
+  - upsertProfile: { id: ANN@example.com, attributes: { person.active: true } }
+  - uploadCsv: { audience: list, csv: "email\\ncsv@example.com" }
+  - upsertProfiles: [{ id: csv@example.com, attributes: { x: 1 } }, { id: later }]
+  - upsertProfile: { id: bob, email: bob@example.com }
+  - upsertProfile: { id: bob, attributes: { x: 2 } }
+then:
+  leadCounts: { total: 0 }
+`;
+    const { errors } = loadScenarioText(text, 'profiles.yaml');
+    expect(errors.map((e) => [e.line, e.field, e.message])).toEqual([
+      [6, 'given.profiles[1]', 'a profile in given needs an email or another identity'],
+      [12, 'when[3].upsertProfiles[1].id', "no profile named 'later' before this step (given.profiles or an earlier step; give an email to create one)"],
+    ]);
+    const nameless = loadScenarioText('name: x\nwhen: [{ upsertProfile: { attributes: { a: 1 } } }]\nthen: { leadCounts: { total: 0 } }\n', 'nameless.yaml');
+    expect(nameless.errors.map((e) => [e.field, e.message])).toEqual([['when[0].upsertProfile', 'a profile needs an email, another identity or the id of a profile named earlier']]);
+  });
+
   it('loads the valid scenarios of a suite and reports the invalid one with its name', () => {
     const text = `suite: Mixed
 tags: [mixed]

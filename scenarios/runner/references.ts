@@ -1,5 +1,5 @@
 // Cross-checks inside one scenario that a schema cannot express: names it refers to (instances, services, audiences, calls) exist.
-import { DEFAULT_MUNCHKIN_ID, type InstanceSpec, type Scenario, type Step } from './schema.js';
+import { DEFAULT_MUNCHKIN_ID, type InstanceSpec, type ProfileSpec, type Scenario, type Step } from './schema.js';
 
 export interface ReferenceProblem {
   path: (string | number)[];
@@ -74,8 +74,29 @@ export function checkReferences(scenario: Scenario): ReferenceProblem[] {
   const faultIds = new Set((given.faults ?? []).flatMap((f) => (f.id ? [f.id] : [])));
   for (const { step } of steps) if (step.injectFault?.id) faultIds.add(step.injectFault.id);
   const callIds = new Set<string>();
+  // Profiles a step may name by id alone: ids and emails given before it, and the cells of CSV uploads.
+  const profileNames = new Set<string>();
+  const nameProfiles = (p: ProfileSpec) => [p.id, ...[p.email ?? []].flat()].forEach((n) => n !== undefined && profileNames.add(n.trim().toLowerCase()));
+  (given.profiles ?? []).forEach((p, i) => {
+    if (p.generate === undefined && p.email === undefined && p.identities === undefined) {
+      problems.push({ path: ['given', 'profiles', i], message: 'a profile in given needs an email or another identity' });
+    }
+    nameProfiles(p);
+  });
 
   for (const { step, path } of steps) {
+    if (step.uploadCsv) step.uploadCsv.csv.split(/[,\r\n]/).forEach((cell) => profileNames.add(cell.trim().toLowerCase()));
+    const upserts: [ProfileSpec, (string | number)[]][] = step.upsertProfile
+      ? [[step.upsertProfile, [...path, 'upsertProfile']]]
+      : (step.upsertProfiles ?? []).map((p, k) => [p, [...path, 'upsertProfiles', k]]);
+    for (const [p, at] of upserts) {
+      const byIdOnly = p.generate === undefined && p.email === undefined && p.identities === undefined && p.id !== undefined;
+      if (byIdOnly && !profileNames.has(p.id!.trim().toLowerCase())) {
+        problems.push({ path: [...at, 'id'], message: `no profile named '${p.id}' before this step (given.profiles or an earlier step; give an email to create one)` });
+      }
+      nameProfiles(p);
+    }
+
     const key = Object.keys(step)[0];
     if ((CONNECTOR_STEPS as readonly string[]).includes(key) && !dest) {
       problems.push({ path: [...path, key], message: `'${key}' needs a destination (the connector configuration)` });

@@ -107,7 +107,7 @@ export const DEFAULT_IMS_ORG_ID = '1231659F56A68A8B7F000101@AdobeOrg';
 
 export const profileSpecSchema = z
   .object({
-    id: text.optional().describe('a name for the profile in this scenario (default: its first email)'),
+    id: text.optional().describe('a name for the profile in this scenario (default: its emails); in a step, an id alone changes the profile named so earlier'),
     email: z.union([text, z.array(text).min(1)]).optional().describe('its Email identities'),
     primaryEmail: text.optional().describe('which of its emails is marked primary'),
     identities: z.record(z.string(), z.array(text).min(1)).optional().describe('identities in other namespaces, e.g. crmId: [C-1]'),
@@ -128,8 +128,9 @@ export const profileSpecSchema = z
       }
       return;
     }
-    if (p.email === undefined && p.identities === undefined) ctx.addIssue({ code: 'custom', message: 'a profile needs an email or another identity' });
-    if (p.email === undefined && p.id === undefined) ctx.addIssue({ code: 'custom', path: ['id'], message: 'a profile without an email needs an id' });
+    if (p.email === undefined && p.id === undefined) {
+      ctx.addIssue({ code: 'custom', message: p.identities === undefined ? 'a profile needs an email, another identity or the id of a profile named earlier' : 'a profile without an email needs an id' });
+    }
     if (p.primaryEmail !== undefined && ![p.email ?? []].flat().includes(p.primaryEmail)) {
       ctx.addIssue({ code: 'custom', path: ['primaryEmail'], message: "primaryEmail must be one of the profile's emails" });
     }
@@ -302,9 +303,9 @@ export const OUTCOME_STATUSES = ['created', 'updated', 'skipped', 'rejected', 'f
 
 export const outcomeExpectationSchema = z
   .object({
-    profile: text.optional().describe('the profile (its scenario id, default its first email)'),
+    profile: text.optional().describe('the profile: its scenario id or any of its emails (any case)'),
     email: text.optional().describe('the Email identity the export was matched with'),
-    export: text.optional().describe('the export id (exp-1, exp-2, ... in the order AEP exported)'),
+    export: text.optional().describe('the export id (exp-1, exp-2, ... in the order AEP exported); the only way to name an export without an Email identity'),
     status: z.enum(OUTCOME_STATUSES).optional().describe("the last outcome's status"),
     reason: z.string().optional().describe("text (or code) one of the last outcome's reasons contains"),
     history: z.array(z.enum(OUTCOME_STATUSES)).optional().describe('the status of every export of the profile, in order'),

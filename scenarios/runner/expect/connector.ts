@@ -19,6 +19,13 @@ function view(r: ExportResult): Record<string, unknown> {
   };
 }
 
+/** The actual outcome with the expected keys first, in the same order (reasons where a reason is expected), so the side-by-side view pairs them. */
+function likeExpected(expected: Record<string, unknown>, actual: Record<string, unknown>): Record<string, unknown> {
+  const first = Object.keys(expected).map((k) => (k === 'reason' ? 'reasons' : k)).filter((k) => k in actual);
+  const rest = Object.keys(actual).filter((k) => !first.includes(k));
+  return Object.fromEntries([...first, ...rest].map((k) => [k, actual[k]]));
+}
+
 function selectOutcomes(connector: ConnectorSteps, e: OutcomeExpectation): ExportResult[] {
   const all = connector.results();
   if (e.export !== undefined) return all.filter((r) => r.id === e.export);
@@ -31,10 +38,6 @@ function expectOutcome(connector: ConnectorSteps, e: OutcomeExpectation, at: str
   const outcomes = selectOutcomes(connector, e);
   const last = outcomes.at(-1);
   const expected = Object.fromEntries(Object.entries(e).filter(([k]) => !['profile', 'email', 'export'].includes(k)));
-  const actual = {
-    ...(e.history !== undefined ? { history: outcomes.map((o) => o.status) } : {}),
-    ...(last ? view(last) : { status: '(no export)' }),
-  };
   if (!last) return [{ at, message: `${who} was never exported`, expected, actual: { exports: connector.results().map(view).slice(0, 12) } }];
   const wrong: string[] = [];
   if (e.status !== undefined && last.status !== e.status) wrong.push(`status ${last.status}`);
@@ -46,7 +49,9 @@ function expectOutcome(connector: ConnectorSteps, e: OutcomeExpectation, at: str
   if (e.action !== undefined && last.action !== e.action) wrong.push(`action ${last.action ?? 'none'}`);
   if (e.history !== undefined && JSON.stringify(outcomes.map((o) => o.status)) !== JSON.stringify(e.history)) wrong.push('another history');
   if (wrong.length === 0) return [];
-  return [{ at, message: `${who}: ${wrong.join(', ')}`, expected, actual }];
+  const shown: Record<string, unknown> = { ...(e.history !== undefined ? { history: outcomes.map((o) => o.status) } : {}), ...view(last) };
+  const which = outcomes.length > 1 ? ` (its last of ${outcomes.length} exports; \`history\` checks them all)` : '';
+  return [{ at, message: `${who}${which}: ${wrong.join(', ')}`, expected, actual: likeExpected(expected, shown) }];
 }
 
 export function expectConnector(connector: ConnectorSteps, then: Then): Failure[] {

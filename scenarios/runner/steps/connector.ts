@@ -1,10 +1,11 @@
 // The connector side of a scenario: an AEP sandbox (profiles, audiences) and the Person Sync destination wired to the emulator.
-import { ConfigError, createPersonSync, createPlatform, type ConnectorClock, type DestinationConfigInput, type Platform } from '../../../connector/index.js';
-import { PreflightError, type PersonSync } from '../../../connector/index.js';
-import type { Activation } from '../../../connector/aep/platform.js';
+import { ConfigError, createPersonSync, Platform, type ConnectorClock, type DestinationConfigInput } from '../../../connector/index.js';
+import { PreflightError, type PersonSync, type PushReceipt } from '../../../connector/index.js';
+import type { Activation, ActivationOptions, ExportSink } from '../../../connector/aep/platform.js';
 import type { ExportResult, PreflightReport } from '../../../connector/outcomes.js';
+import type { Profile } from '../../../connector/aep/profiles.js';
 import { seededRandom } from '../../../connector/clock.js';
-import type { IdentityEntry } from '../../../connector/aep/message.js';
+import type { IdentityEntry, ProfileExport } from '../../../connector/aep/message.js';
 import type { XdmValue } from '../../../connector/aep/profiles.js';
 import { DEFAULT_IMS_ORG_ID, type Destination, type ProfileSpec, type Scenario, type Step } from '../schema.js';
 import { parseDuration } from '../scenario-clock.js';
@@ -15,11 +16,42 @@ import type { World } from '../world.js';
 /** Thrown by a step that cannot run because the connector refused to start; the step is reported as skipped. */
 export class SkipStep extends Error {}
 
+/**
+ * The AEP sandbox of a scenario: the platform, plus which profile each export came from (read from the export's
+ * identities as the activation hands it over), so outcomes are attributed exactly, backfill and email-less ones too.
+ */
+class ScenarioPlatform extends Platform {
+  /** Export id -> platform profile id. */
+  readonly exportProfile = new Map<string, string>();
+
+  override activate(sink: ExportSink, audienceIds: readonly string[], options: ActivationOptions): Activation {
+    const tap: ExportSink = {
+      push: (message, trigger) => {
+        const receipt = sink.push(message, trigger) as PushReceipt;
+        const profile = this.profileOf(message);
+        if (profile) this.exportProfile.set(receipt.id, profile.id);
+        return receipt;
+      },
+    };
+    return super.activate(tap, audienceIds, options);
+  }
+
+  private profileOf(message: ProfileExport): Profile | undefined {
+    for (const [namespace, entries] of Object.entries(message.identityMap)) {
+      for (const entry of entries) {
+        const profile = this.profiles.findByIdentity(namespace, entry.id);
+        if (profile) return profile;
+      }
+    }
+    return undefined;
+  }
+}
+
 /** Every AEP permission Person Sync needs to connect and activate (the default for a destination). */
 export const PERSON_SYNC_PERMISSIONS = ['View Destinations', 'Manage Destinations', 'Activate Destinations', 'View Profiles', 'View Segments'];
 
 export class ConnectorSteps {
-  readonly platform: Platform;
+  readonly platform: ScenarioPlatform;
   sync: PersonSync | undefined;
   /** connect() has been attempted. */
   started = false;
@@ -27,11 +59,8 @@ export class ConnectorSteps {
   readonly refusals: string[] = [];
   preflightReport: PreflightReport | undefined;
   private readonly activations: Activation[] = [];
-  /** Export id -> scenario profile id, for exports made while a scenario step was changing that profile. */
-  private readonly exportProfile = new Map<string, string>();
-  /** Platform profile id -> scenario profile id. */
-  private readonly scenarioIds = new Map<string, string>();
-  private capturing: string | null = null;
+  /** Platform profile id -> the scenario ids given to it (lower-cased); its emails name it too. */
+  private readonly scenarioIds = new Map<string, Set<string>>();
   private generated = 0;
   private generatedCount = 0;
   private readonly clock: ConnectorClock;
@@ -42,7 +71,7 @@ export class ConnectorSteps {
   ) {
     const c = world.clock;
     this.clock = { now: () => c.now(), sleep: (ms) => c.sleep(ms), track: (p) => c.track(p) };
-    this.platform = createPlatform({ clock: this.clock });
+    this.platform = new ScenarioPlatform(this.clock);
   }
 
   /** Audiences and profiles that exist before the steps. */
@@ -127,14 +156,23 @@ export class ConnectorSteps {
     return flat;
   }
 
-  /** Whether an export belongs to a scenario profile: exported while the step changed it, or matched by its email. */
-  belongsTo(result: ExportResult, profile: string): boolean {
-    const captured = this.exportProfile.get(result.id);
-    if (captured !== undefined) return captured === profile;
-    if (result.email === null) return false;
-    if (result.email.toLowerCase() === profile.toLowerCase()) return true;
-    const platformProfile = this.platform.profiles.findByIdentity('email', result.email);
-    return platformProfile !== undefined && this.scenarioIds.get(platformProfile.id) === profile;
+  /** Whether an export came from the scenario profile named `name` (its scenario id or any of its emails, any case). */
+  belongsTo(result: ExportResult, name: string): boolean {
+    const profileId = this.platform.exportProfile.get(result.id);
+    const profile = profileId === undefined ? undefined : this.platform.profiles.get(profileId);
+    return profile !== undefined && this.namesOf(profile).has(name.trim().toLowerCase());
+  }
+
+  private namesOf(profile: Profile): Set<string> {
+    const emails = (profile.identityMap.email ?? []).map((e) => e.id.trim().toLowerCase());
+    return new Set([...(this.scenarioIds.get(profile.id) ?? []), ...emails]);
+  }
+
+  /** The profile a scenario name stands for: a scenario id given earlier, else an email identity. */
+  private profileNamed(name: string): Profile | undefined {
+    const key = name.trim().toLowerCase();
+    for (const [profileId, ids] of this.scenarioIds) if (ids.has(key)) return this.platform.profiles.get(profileId);
+    return this.platform.profiles.findByIdentity('email', name);
   }
 
   async close(): Promise<void> {
@@ -167,9 +205,6 @@ export class ConnectorSteps {
       }
       throw e;
     }
-    sync.on('export', (event) => {
-      if (this.capturing !== null) this.exportProfile.set(event.id, this.capturing);
-    });
     try {
       this.preflightReport = await sync.connect();
       this.sync = sync;
@@ -217,21 +252,28 @@ export class ConnectorSteps {
     this.upsertOne(spec);
   }
 
-  /** Creates or changes one profile; the exports it triggers are attributed to the scenario profile. */
+  /**
+   * Creates or changes one profile. A spec with only an `id` (no email, no identities) changes the profile an earlier
+   * spec named so; its attributes are written through one of that profile's identities.
+   */
   private upsertOne(spec: ProfileSpec): void {
     const emails = [spec.email ?? []].flat();
-    const id = spec.id ?? emails[0];
     const identityMap: Record<string, IdentityEntry[]> = {};
     if (emails.length > 0) {
       identityMap.email = emails.map((e) => ({ id: e, ...(spec.primaryEmail !== undefined ? { primary: e === spec.primaryEmail } : {}) }));
     }
     for (const [namespace, ids] of Object.entries(spec.identities ?? {})) identityMap[namespace] = ids.map((i) => ({ id: i }));
-    this.capturing = id;
-    try {
-      const change = this.platform.upsertProfile({ identityMap, attributes: (spec.attributes ?? {}) as Record<string, XdmValue> });
-      this.scenarioIds.set(change.profile.id, id);
-    } finally {
-      this.capturing = null;
+    if (Object.keys(identityMap).length === 0 && spec.id !== undefined) {
+      const known = this.profileNamed(spec.id);
+      const first = known && Object.entries(known.identityMap).find(([, list]) => list.length > 0);
+      if (!first) throw new Error(`no profile named '${spec.id}' exists yet (name it by id or email in given.profiles or an earlier step)`);
+      identityMap[first[0]] = [{ id: first[1][0].id }];
+    }
+    const change = this.platform.upsertProfile({ identityMap, attributes: (spec.attributes ?? {}) as Record<string, XdmValue> });
+    if (spec.id !== undefined) {
+      const ids = this.scenarioIds.get(change.profile.id) ?? new Set<string>();
+      ids.add(spec.id.trim().toLowerCase());
+      this.scenarioIds.set(change.profile.id, ids);
     }
   }
 }
