@@ -29,6 +29,16 @@ export function resolveInstance(runtime: Runtime, host: string | undefined, path
   return { instance: runtime.firstInstance(), path };
 }
 
+/** Whether an Accept-Encoding header accepts gzip (by name or `*`, with a q-value above 0). */
+function acceptsGzip(header: string): boolean {
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding.trim() !== 'gzip' && coding.trim() !== '*') return false;
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    return q === undefined || Number(q) > 0;
+  });
+}
+
 const isUnder = (path: string, root: string) => path === root || path.startsWith(`${root}/`);
 
 export interface AppParts {
@@ -42,7 +52,13 @@ export function createApp(runtime: Runtime, parts: AppParts = {}): express.Expre
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  // Marketo gzips bodies of 1 KB and more when asked (DEV performance.md), with Vary: Accept-Encoding.
+  // Marketo gzips bodies of 1 KB and more when asked (DEV performance.md), with Vary: Accept-Encoding; its gateway
+  // offers gzip only, so a client that also accepts br or deflate still gets gzip (or nothing).
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const accepted = req.headers['accept-encoding'];
+    if (accepted !== undefined) req.headers['accept-encoding'] = acceptsGzip(accepted) ? 'gzip' : 'identity';
+    next();
+  });
   app.use(compression({ threshold: 1024 }));
   const router = createRouter(restOperations);
 

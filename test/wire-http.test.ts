@@ -255,6 +255,19 @@ describe('gzip', () => {
     expect(JSON.parse(text).result).toHaveLength(100);
   });
 
+  it('answers gzip (the only coding Marketo sends) to clients that also accept br or deflate, and nothing to those that do not take gzip', async () => {
+    const t = testSim();
+    const a = await auth(t);
+    const encodingFor = async (accept: string) =>
+      (await t.http.get('/rest/v1/leads/describe.json').set(a).set('Accept-Encoding', accept).buffer(true).parse((r, cb) => r.on('data', () => {}).on('end', () => cb(null, null)))).headers['content-encoding'];
+    expect(await encodingFor('br, gzip, deflate')).toBe('gzip');
+    expect(await encodingFor('deflate, gzip, br, zstd')).toBe('gzip');
+    expect(await encodingFor('*')).toBe('gzip');
+    expect(await encodingFor('br')).toBeUndefined();
+    expect(await encodingFor('deflate')).toBeUndefined();
+    expect(await encodingFor('gzip;q=0, br')).toBeUndefined();
+  });
+
   it('does not compress bodies under 1 KB', async () => {
     const t = testSim();
     const res = await t.http.get('/rest/v1/leads/partitions.json').set(await auth(t)).set('Accept-Encoding', 'gzip');
