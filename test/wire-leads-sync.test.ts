@@ -370,6 +370,17 @@ describe('Sync Leads: values and timestamps', () => {
     expect(read.body.result).toEqual([{ id: 1, firstName: null, lastName: null, city: 'Paris' }]);
   });
 
+  it('stores emails trimmed, as they are matched; an email of spaces is no lookup value (1003)', async () => {
+    const t = testSim();
+    const api = await clientFor(t);
+    expect((await sync(api, { input: [{ email: '  Ann@Example.com \t' }] })).result).toEqual([{ id: 1, status: 'created' }]);
+    expect((await api.get(LEADS, { filterType: 'email', filterValues: 'ann@example.com', fields: 'email' })).body.result).toEqual([{ id: 1, email: 'Ann@Example.com' }]);
+    expect((await sync(api, { input: [{ email: 'Ann@Example.com ', firstName: 'Ann' }] })).result).toEqual([{ id: 1, status: 'updated' }]);
+    // Same email once trimmed: no Change Data Value for it.
+    expect(t.sim.runtime.firstInstance().activities.map((a) => a.fields?.map((f) => f.name))).toEqual([[], ['firstName']]);
+    expect((await sync(api, { input: [{ email: '   ' }] })).result).toEqual([skipped('1003', 'Invalid data')]);
+  });
+
   it('writing the same values again changes nothing and keeps updatedAt', async () => {
     const t = testSim();
     const api = await clientFor(t);

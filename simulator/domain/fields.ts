@@ -177,7 +177,9 @@ export function coerceValue(field: FieldDef, raw: unknown): Coerced {
     case 'url':
     case 'phone': {
       if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') return invalid(field.dataType);
-      const value = String(raw);
+      // Emails are stored trimmed, as they are matched (keyOf), so a lead never reads back with the spaces it was sent.
+      const value = field.dataType === 'email' ? String(raw).trim() : String(raw);
+      if (value === '') return { ok: true, value: null };
       if (field.dataType === 'email' && !/^[\x20-\x7e]*$/.test(value)) return invalid('email');
       if (field.dataType === 'text' && Buffer.byteLength(value, 'utf8') > TEXT_MAX_BYTES) {
         return { ok: false, reason: ERR.INVALID_REQUEST(`Value for field '${field.name}' exceeds ${TEXT_MAX_BYTES} bytes`) };
