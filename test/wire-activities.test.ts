@@ -351,6 +351,17 @@ describe('Get Lead Activities (GET /rest/v1/activities.json)', () => {
     expect((await get({ activityTypeIds: '12', batchSize: '301' })).body.errors).toEqual([{ code: '1003', message: 'batchSize must be between 1 and 300' }]);
   });
 
+  it('every activity the emulator writes carries a primary attribute exactly when its type defines one', async () => {
+    const { api, token } = await withHistory();
+    const types = (await api.get('/rest/v1/activities/types.json')).body.result as { id: number; primaryAttribute?: unknown }[];
+    const res = await api.get('/rest/v1/activities.json', { nextPageToken: token, activityTypeIds: '12,13,37,100' });
+    expect(res.body.result.map((a: { activityTypeId: number }) => a.activityTypeId)).toEqual([12, 12, 13, 100, 37]);
+    for (const a of res.body.result as { activityTypeId: number; primaryAttributeValueId?: number }[]) {
+      const type = types.find((ty) => ty.id === a.activityTypeId)!;
+      expect({ type: a.activityTypeId, hasPrimary: a.primaryAttributeValueId !== undefined }).toEqual({ type: a.activityTypeId, hasPrimary: type.primaryAttribute !== undefined });
+    }
+  });
+
   it('is readable with Read-Only Activity', async () => {
     const { t, token } = await withHistory();
     const reader = await clientFor(t, serviceNamed(t, 'Reader'));

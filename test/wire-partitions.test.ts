@@ -65,7 +65,7 @@ describe('Update Lead Partition (POST /rest/v1/leads/partitions.json)', () => {
     expect(t.sim.runtime.firstInstance().leads.get(1)!.partitionId).toBe(1);
   });
 
-  it('logs Change Lead Partition (100) with the new and old partition ids', async () => {
+  it('logs Change Lead Partition (100) with the new and old partition ids and no primary attribute (the type has none)', async () => {
     const { api } = await partitionedSim();
     await api.post('/rest/v1/leads.json', { input: [{ email: 'a@example.com' }] });
     await api.post(PARTITIONS, { input: [{ id: 1, partitionName: 'Canada' }] });
@@ -78,8 +78,6 @@ describe('Update Lead Partition (POST /rest/v1/leads/partitions.json)', () => {
         leadId: 1,
         activityDate: '2026-11-02T15:00:00Z',
         activityTypeId: 100,
-        primaryAttributeValueId: 3,
-        primaryAttributeValue: 'Canada',
         attributes: [
           { name: 'New Partition ID', value: 3 },
           { name: 'Old Partition ID', value: 1 },

@@ -127,20 +127,12 @@ export function logDeleteLead(state: InstanceState, lead: Lead, fullName: string
   });
 }
 
-export function logPartitionChange(
-  state: InstanceState,
-  lead: Lead,
-  oldPartitionId: number,
-  newPartitionId: number,
-  newPartitionName: string,
-  ctx: WriteContext,
-): Activity {
+/** Change Lead Partition (100): the type has no primary attribute, so the activity carries none. */
+export function logPartitionChange(state: InstanceState, lead: Lead, oldPartitionId: number, newPartitionId: number, ctx: WriteContext): Activity {
   return append(state, {
     leadId: lead.id,
     activityDate: ctx.now,
     activityTypeId: CHANGE_LEAD_PARTITION,
-    primaryAttributeValueId: newPartitionId,
-    primaryAttributeValue: newPartitionName,
     attributes: [
       { name: 'New Partition ID', value: newPartitionId },
       { name: 'Old Partition ID', value: oldPartitionId },

@@ -359,5 +359,5 @@ export function moveLead(state: InstanceState, lead: Lead, partition: Partition,
   lead.partitionId = partition.id;
   lead.updatedAt = ctx.now;
   state.index.addToPartition(partition.id, lead.id);
-  logPartitionChange(state, lead, oldPartitionId, partition.id, partition.name, ctx);
+  logPartitionChange(state, lead, oldPartitionId, partition.id, ctx);
 }
