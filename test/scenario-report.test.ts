@@ -40,13 +40,14 @@ describe('scenario reports', () => {
     expect(s.failures).toHaveLength(1);
     expect(s.failures[0]).toMatchObject({
       at: 'then.leads[0].values',
+      line: 34,
       message: 'lead #1 (email "kim@example.com") differs in title',
       expected: { id: 1, firstName: 'Kimberly', title: 'Intern', phone: '+1 555 0101' },
       actual: { id: 1, firstName: 'Kimberly', title: 'CTO', phone: '+1 555 0101' },
     });
     const text = formatConsole(report);
     expect(text).toContain('✗ Blocked fields (wrong on purpose)  copy/blocked-fields-wrong.yaml:1');
-    expect(text).toContain('    then.leads[0].values: lead #1 (email "kim@example.com") differs in title');
+    expect(text).toContain('    copy/blocked-fields-wrong.yaml:34  then.leads[0].values: lead #1 (email "kim@example.com") differs in title');
     const lines = text.split('\n');
     const header = lines.findIndex((l) => /^\s+expected\s+actual$/.test(l));
     expect(lines.slice(header + 1, header + 5).map((l) => l.trim())).toEqual([
@@ -76,6 +77,18 @@ then:
       ['then.leads[0].values', "instance 123-ABC-456 has no field 'firstname' (field names are the REST names, e.g. firstName)"],
       ['then.activities[0].field', "instance 123-ABC-456 has no field 'fristName'"],
     ]);
+  });
+
+  it('a connector that refuses to start is the first failure, at the line of the destination setting it names', async () => {
+    const text = library('blocked-fields.yaml').replace('{ source: person.jobTitle, xdmType: string, target: title }', '{ source: person.jobTitle, xdmType: strnig, target: title }');
+    const dir = tempDir({ 'cfg/typo.yaml': text });
+    const [s] = (await runSuite({ cwd: dir, paths: ['cfg'], jobs: 1 })).scenarios;
+    expect(s.status).toBe('failed');
+    expect(s.failures[0]).toMatchObject({ at: 'destination.mapping[1].xdmType', line: 25, message: 'the connector refused to start (add then.preflight to expect this)' });
+    expect((s.failures[0].actual as { errors: string[] }).errors).toEqual([
+      "[config] mapping[1].xdmType: unknown XDM type 'strnig'; use one of string, enum, date, date-time, integer, short, long, double, boolean",
+    ]);
+    expect(s.failures.slice(1).map((f) => f.at)).toContain('then.leads[0].values');
   });
 
   it('then.preflight runs the preflight itself when no step started the connector', async () => {

@@ -16,6 +16,8 @@ export interface LoadedScenario {
   suite?: string;
   line: number;
   scenario: Scenario;
+  /** Lines of the keys under `destination`, `when` and `then` (`then.leads[1].values` -> 32): a failure names its line. */
+  lines?: Record<string, number>;
 }
 
 /** A file or scenario that could not be loaded: it is reported as an error and the others still run. */
@@ -125,14 +127,14 @@ export function loadScenarioText(text: string, file: string): LoadResult {
       const scenario = { ...parsed.data, tags: [...new Set([...(headerCheck.data.tags ?? []), ...(parsed.data.tags ?? [])])] };
       const refErrors = checkReferences(scenario).map((r) => ({ file, ...locate(['scenarios', index, ...r.path]), field: formatPath(['scenarios', index, ...r.path]), message: r.message, scenario: name }));
       if (refErrors.length > 0) errors.push(...refErrors);
-      else scenarios.push({ file, index, suite: headerCheck.data.suite, line: locate(['scenarios', index]).line, scenario });
+      else scenarios.push({ file, index, suite: headerCheck.data.suite, line: locate(['scenarios', index]).line, scenario, lines: stepAndExpectationLines(doc, lineCounter, ['scenarios', index]) });
     });
   } else {
     const parsed = scenarioSchema.safeParse(record);
     if (!parsed.success) return { scenarios, errors: issuesToErrors(parsed.error, file, [], locate) };
     const refErrors = checkReferences(parsed.data).map((r) => ({ file, ...locate(r.path), field: formatPath(r.path), message: r.message }));
     if (refErrors.length > 0) return { scenarios, errors: refErrors };
-    scenarios.push({ file, index: 0, line: 1, scenario: parsed.data });
+    scenarios.push({ file, index: 0, line: 1, scenario: parsed.data, lines: stepAndExpectationLines(doc, lineCounter, []) });
   }
   return { scenarios, errors };
 }
@@ -169,6 +171,31 @@ function explain(issue: z.core.$ZodIssue): string {
 
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+}
+
+/** The line of every key path under the scenario's `destination`, `when` and `then` (a few levels deep), keyed like failures' `at`. */
+function stepAndExpectationLines(doc: Document, lines: LineCounter, scenarioPath: readonly PropertyKey[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const visit = (node: unknown, path: PropertyKey[], line: number, depth: number) => {
+    out[formatPath(path)] = line;
+    if (depth === 0) return;
+    if (isSeq(node)) {
+      node.items.forEach((item, i) => visit(item, [...path, i], lines.linePos((item as Node).range?.[0] ?? 0).line, depth - 1));
+    } else if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (typeof key !== 'string') continue;
+        visit(pair.value, [...path, key], lines.linePos((pair.key as Node).range?.[0] ?? 0).line, depth - 1);
+      }
+    }
+  };
+  const scenario = doc.getIn(scenarioPath, true);
+  if (!isMap(scenario)) return out;
+  for (const section of ['destination', 'when', 'then']) {
+    const pair = scenario.items.find((p) => isScalar(p.key) && p.key.value === section);
+    if (pair) visit(pair.value, [section], lines.linePos((pair.key as Node).range?.[0] ?? 0).line, 6);
+  }
+  return out;
 }
 
 /** The line and column of the deepest node on `path` that exists (the key itself for an unknown key). */

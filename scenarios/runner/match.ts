@@ -5,6 +5,8 @@ import type { Count } from './schema.js';
 export interface Failure {
   /** Key path in the scenario, e.g. `then.leads[0]` or `when[3].marketo.expect`. */
   at: string;
+  /** The line of `at` in the scenario's file, when known. */
+  line?: number;
   message: string;
   expected: unknown;
   actual: unknown;
@@ -76,3 +78,14 @@ export function shownCount(count: Count): number | string {
 }
 
 export const AT_LEAST_ONE: Count = { min: 1 };
+
+/** The line a failure's key path (`then.leads[1].values`) points at: the deepest key on it the file has. */
+export function lineOf(lines: Record<string, number> | undefined, at: string): number | undefined {
+  if (!lines) return undefined;
+  for (let path = at; ; ) {
+    if (lines[path] !== undefined) return lines[path];
+    const shorter = path.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
+    if (shorter === path || shorter === '') return undefined;
+    path = shorter;
+  }
+}

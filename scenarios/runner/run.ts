@@ -1,6 +1,6 @@
 // Plays one scenario in its own emulator: given, each `when` step in order (timed), an implicit final drain, then `then`.
 import type { LoadedScenario } from './load.js';
-import type { Failure } from './match.js';
+import { lineOf, type Failure } from './match.js';
 import { blankReport, type ScenarioReport, type StepReport } from './report.js';
 import type { Step } from './schema.js';
 import { buildWorld, clearFaults, GivenError, injectFault, takeBaseline, type World } from './world.js';
@@ -108,11 +108,12 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
       await timed(
         'then',
         async () => [
+          // The connector first: when it refused to start, that is why the other expectations failed.
+          ...(connector ? expectConnector(connector, scenario.then) : []),
           ...expectLeads(w, scenario.then),
           ...expectActivities(w, scenario.then),
           ...expectLog(w, scenario.then),
           ...expectApi(w, scenario.then.api),
-          ...(connector ? expectConnector(connector, scenario.then) : []),
           ...expectClock(w, scenario.then.clock),
         ],
         w,
@@ -134,6 +135,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
   report.failures = report.steps.flatMap(function all(s): Failure[] {
     return [...s.failures, ...(s.children ?? []).flatMap(all)];
   });
+  for (const f of report.failures) f.line ??= lineOf(loaded.lines, f.at);
   const erroredStep = report.steps.find((s) => s.status === 'error');
   if (report.status !== 'error' && erroredStep) {
     report.status = 'error';

@@ -72,7 +72,14 @@ export function expectConnector(connector: ConnectorSteps, then: Then): Failure[
       });
     }
   } else if (refusals.length > 0) {
-    failures.push({ at: 'then', message: 'the connector refused to start (add then.preflight to expect this)', expected: { ok: true }, actual: { ok: false, errors: refusals } });
+    // Points at the destination setting at fault when the connector named one (`[config] mapping[0].xdmType: ...`).
+    const setting = /^\[config\] ([^:\s]+):/.exec(refusals[0])?.[1];
+    failures.push({
+      at: setting ? `destination.${setting}` : 'destination',
+      message: 'the connector refused to start (add then.preflight to expect this)',
+      expected: { ok: true },
+      actual: { ok: false, errors: refusals },
+    });
   }
   then.outcomes?.forEach((e, i) => failures.push(...expectOutcome(connector, e, `then.outcomes[${i}]`)));
   if (then.outcomeCounts) {

@@ -34,7 +34,7 @@ export function formatScenario(s: ScenarioReport, options: ConsoleOptions = {}):
   const lines = [`${mark(s.status, color)} ${s.name}  ${where}:${s.line}  (${ms(s.wallMs)})`];
   if (s.status === 'error') lines.push(`    error: ${s.error}`);
   for (const f of s.failures) {
-    lines.push(`    ${f.at}: ${f.message}`);
+    lines.push(`    ${f.line !== undefined ? `${s.file}:${f.line}  ` : ''}${f.at}: ${f.message}`);
     lines.push(indent(sideBySide(f.expected, f.actual, { color }), '      '));
   }
   if (options.verbose || s.status !== 'passed') {

@@ -32,7 +32,7 @@ function testcase(s: ScenarioReport): string {
     body.push(`      <error${attrs({ message: s.error ?? 'error', type: 'ScenarioError' })}>${xmlEscape(s.error ?? '')}</error>`);
   } else if (s.status === 'failed') {
     const first = s.failures[0];
-    const detail = s.failures.map((f) => `${f.at}: ${f.message}\n${sideBySide(f.expected, f.actual)}`).join('\n\n');
+    const detail = s.failures.map((f) => `${f.line !== undefined ? `${s.file}:${f.line}  ` : ''}${f.at}: ${f.message}\n${sideBySide(f.expected, f.actual)}`).join('\n\n');
     body.push(`      <failure${attrs({ message: `${first.at}: ${first.message}`, type: 'ExpectationFailed' })}>${xmlEscape(detail)}</failure>`);
   }
   const steps = s.steps.map((st) => `${st.status.padEnd(7)} ${st.label} ${Math.round(st.wallMs)} ms (virtual +${st.virtualMs} ms)`).join('\n');
