@@ -107,6 +107,27 @@ then:
     ]);
   });
 
+  it('refuses a scenario that asserts nothing, and a step that is only a typo gets one error naming the step keys', () => {
+    const empty = loadScenarioText('name: Vacuous\nwhen:\n  - marketo: { method: GET, path: /rest/v1/leads.json }\nthen:\n  leads: []\n', 'vacuous.yaml');
+    expect(empty.errors).toEqual([
+      { file: 'vacuous.yaml', line: 4, column: 1, field: 'then', message: 'expects nothing: a scenario must assert an outcome (leads, outcomes, activities, api, ...)' },
+    ]);
+    const none = loadScenarioText('name: None blocked\nthen:\n  blockedWrites: []\n', 'none.yaml');
+    expect(none.errors).toEqual([]);
+    const checkedInStep = loadScenarioText('name: Step check\nwhen:\n  - marketo: { method: GET, path: /rest/v1/leads.json, expect: { status: 200 } }\nthen: {}\n', 'step.yaml');
+    expect(checkedInStep.errors).toEqual([]);
+    const typo = loadScenarioText('name: Typo\nwhen:\n  - advanceClock: 1m\n  - parallel:\n      - drian: true\n      - advanceClock: 1m\nthen: { leadCounts: { total: 0 } }\n', 'typo.yaml');
+    expect(typo.errors).toEqual([
+      {
+        file: 'typo.yaml',
+        line: 5,
+        column: 9,
+        field: 'when[1].parallel[0].drian',
+        message: "unknown key 'drian'; a step is one of: connect, activate, upsertProfile, upsertProfiles, uploadCsv, advanceClock, injectFault, clearFaults, marketo, drain, parallel",
+      },
+    ]);
+  });
+
   it('a step may change a profile by id alone only when a profile of that name exists before it', () => {
     const text = `name: Profile references
 given:

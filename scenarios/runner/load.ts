@@ -4,7 +4,7 @@ import { relative, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { scenarioSchema, suiteSchema, type Scenario } from './schema.js';
+import { scenarioSchema, STEP_KEYS, suiteSchema, type Scenario } from './schema.js';
 import { checkReferences } from './references.js';
 
 /** One scenario ready to run, with where it came from. */
@@ -142,7 +142,10 @@ export function loadScenarioText(text: string, file: string): LoadResult {
 type Locate = (path: readonly PropertyKey[], extraKey?: string) => { line: number; column: number };
 
 function issuesToErrors(error: z.ZodError, file: string, prefix: PropertyKey[], locate: Locate, scenario?: string): LoadError[] {
-  return error.issues.map((issue) => {
+  // A step whose only key is a typo: the unknown key (with the keys it could be) says it all, not also "needs one of".
+  const unknownAt = new Set(error.issues.filter((i) => i.code === 'unrecognized_keys').map((i) => formatPath(i.path)));
+  const issues = error.issues.filter((i) => !(i.code === 'custom' && i.message.startsWith('a step needs one of') && unknownAt.has(formatPath(i.path))));
+  return issues.map((issue) => {
     const path = [...prefix, ...issue.path];
     const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
     const where = locate(path, unknownKey);
@@ -154,8 +157,11 @@ function issuesToErrors(error: z.ZodError, file: string, prefix: PropertyKey[], 
 /** zod's messages, made specific where they are vague for a YAML author. */
 function explain(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+    case 'unrecognized_keys': {
+      const keys = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+      const inStep = typeof issue.path.at(-1) === 'number' && ['when', 'parallel'].includes(String(issue.path.at(-2)));
+      return inStep ? `${keys}; a step is one of: ${STEP_KEYS.join(', ')}` : keys;
+    }
     case 'invalid_type':
       return issue.message.includes('received undefined') ? `missing (expected ${issue.expected})` : issue.message.replace('Invalid input: ', '');
     case 'invalid_value':

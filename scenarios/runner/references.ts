@@ -124,6 +124,11 @@ export function checkReferences(scenario: Scenario): ReferenceProblem[] {
   }
 
   const then = scenario.then;
+  // `blockedWrites: []` says "none"; other empty lists expect nothing.
+  const expectsSomething =
+    Object.entries(then).some(([key, value]) => value !== undefined && (key === 'blockedWrites' || !Array.isArray(value) || value.length > 0)) ||
+    steps.some(({ step }) => step.marketo?.expect !== undefined);
+  if (!expectsSomething) problems.push({ path: ['then'], message: 'expects nothing: a scenario must assert an outcome (leads, outcomes, activities, api, ...)' });
   then.api?.forEach((a, i) => {
     if (!callIds.has(a.call)) problems.push({ path: ['then', 'api', i, 'call'], message: `no marketo step with id '${a.call}'` });
   });

@@ -232,7 +232,7 @@ export const csvUploadSchema = z
   })
   .strict();
 
-const STEP_KEYS = [
+export const STEP_KEYS = [
   'connect',
   'activate',
   'upsertProfile',
