@@ -91,6 +91,16 @@ then:
     expect(s.failures.slice(1).map((f) => f.at)).toContain('then.leads[0].values');
   });
 
+  it('then.clock bounds the virtual time the steps took on both sides', async () => {
+    const dir = tempDir({
+      'clock/late.yaml': 'name: Too late\nwhen:\n  - advanceClock: 2h\nthen:\n  clock: { notBefore: "2026-11-02T16:00:00Z", notAfter: "2026-11-02T16:30:00Z" }\n',
+    });
+    const [s] = (await runSuite({ cwd: dir, paths: ['clock'], jobs: 1 })).scenarios;
+    expect(s.failures).toEqual([
+      { at: 'then.clock.notAfter', line: 5, message: 'the clock should not have passed 2026-11-02T16:30:00Z', expected: { notAfter: '2026-11-02T16:30:00Z' }, actual: { at: '2026-11-02T17:00:00.000Z' } },
+    ]);
+  });
+
   it('then.preflight runs the preflight itself when no step started the connector', async () => {
     const dir = tempDir({
       'pf/hipaa.yaml': 'name: Preflight only\ngiven: { instances: [{ hipaaReady: true }] }\ndestination: {}\nthen:\n  preflight: { ok: true }\n',

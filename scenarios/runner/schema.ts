@@ -392,7 +392,11 @@ export const thenSchema = z
       .record(z.string(), countSchema)
       .optional()
       .describe('connector counters: received, created, updated, skipped, rejected, failed, calls, retries, tokens, recordsSent, or answers.<code> (e.g. answers.606)'),
-    clock: z.object({ at: isoInstant.optional(), notBefore: isoInstant.optional() }).strict().optional(),
+    clock: z
+      .object({ at: isoInstant.optional(), notBefore: isoInstant.optional(), notAfter: isoInstant.optional() })
+      .strict()
+      .optional()
+      .describe('the virtual clock after the steps: exactly `at`, or between `notBefore` and `notAfter`'),
   })
   .strict()
   .meta({ id: 'Then' });

@@ -14,5 +14,8 @@ export function expectClock(world: World, e: Then['clock']): Failure[] {
   if (e.notBefore !== undefined && now < Date.parse(e.notBefore)) {
     failures.push({ at: 'then.clock.notBefore', message: `the clock should have reached ${e.notBefore}`, expected: { notBefore: e.notBefore }, actual: { at: shown } });
   }
+  if (e.notAfter !== undefined && now > Date.parse(e.notAfter)) {
+    failures.push({ at: 'then.clock.notAfter', message: `the clock should not have passed ${e.notAfter}`, expected: { notAfter: e.notAfter }, actual: { at: shown } });
+  }
   return failures;
 }
