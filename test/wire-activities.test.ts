@@ -1,7 +1,7 @@
 // Wire tests: activity types, paging tokens, Get Lead Activities, Get Lead Changes and Get Deleted Leads.
 import { base32 } from 'rfc4648';
 import { describe, expect, it } from 'vitest';
-import { clientFor, partitionedSim, serviceNamed, type Client } from './support/wire.js';
+import { clientFor, partitionedConfig, partitionedSim, serviceNamed, type Client } from './support/wire.js';
 import { testSim } from './support/sim.js';
 import type { ConfigFile } from '../simulator/config.js';
 
@@ -367,5 +367,40 @@ describe('Get Lead Activities (GET /rest/v1/activities.json)', () => {
     const reader = await clientFor(t, serviceNamed(t, 'Reader'));
     const res = await reader.get('/rest/v1/activities.json', { nextPageToken: token, activityTypeIds: '12' });
     expect(res.body.result.map((x: { leadId: number }) => x.leadId)).toEqual([1, 2]);
+  });
+});
+
+describe('Activities and workspaces', () => {
+  /** Leads 1 (Default), 2 (Mexico), 3 (Mexico, deleted), 4 (Default, deleted), 5 (created in Default, moved to Mexico). */
+  async function spread() {
+    const config = partitionedConfig();
+    config.instances[0].services!.push({ name: 'LatAm activity', clientId: 'latam', clientSecret: 'latam-secret', permissions: ['Read-Only Activity'], workspaces: ['LatAm'] });
+    const t = testSim({ config });
+    const api = await clientFor(t);
+    await api.post('/rest/v1/leads.json', { input: [{ email: 'd@example.com' }] });
+    await api.post('/rest/v1/leads.json', { partitionName: 'Mexico', input: [{ email: 'm@example.com' }, { email: 'gone-mx@example.com' }] });
+    await api.post('/rest/v1/leads.json', { input: [{ email: 'gone-default@example.com' }, { email: 'mover@example.com' }] });
+    await api.post('/rest/v1/leads/delete.json', { input: [{ id: 3 }, { id: 4 }] });
+    await api.post('/rest/v1/leads/partitions.json', { input: [{ id: 5, partitionName: 'Mexico' }] });
+    const latam = await clientFor(t, serviceNamed(t, 'LatAm activity'));
+    return { api, latam, token: await pagingToken(api) };
+  }
+
+  const leadIds = (res: { body: Record<string, any> }) => res.body.result.map((a: { leadId: number; activityTypeId: number }) => [a.leadId, a.activityTypeId]);
+
+  it('a caller sees the activities of leads in the partitions of its activity workspaces, deleted ones by their last partition', async () => {
+    const { api, latam, token } = await spread();
+    const all = await api.get('/rest/v1/activities.json', { nextPageToken: token, activityTypeIds: '12,37,100' });
+    expect(leadIds(all)).toEqual([[1, 12], [2, 12], [3, 12], [4, 12], [5, 12], [3, 37], [4, 37], [5, 100]]);
+    const mine = await latam.get('/rest/v1/activities.json', { nextPageToken: token, activityTypeIds: '12,37,100' });
+    // Lead 5's New Lead was written in Default; it follows the lead, which lives in Mexico now.
+    expect(leadIds(mine)).toEqual([[2, 12], [3, 12], [5, 12], [3, 37], [5, 100]]);
+    expect(mine.body.moreResult).toBe(false);
+  });
+
+  it('the same rule holds for lead changes and deleted leads', async () => {
+    const { latam, token } = await spread();
+    expect(leadIds(await latam.get('/rest/v1/activities/leadchanges.json', { nextPageToken: token, fields: 'email' }))).toEqual([[2, 12], [3, 12], [5, 12]]);
+    expect(leadIds(await latam.get('/rest/v1/activities/deletedleads.json', { nextPageToken: token }))).toEqual([[3, 37]]);
   });
 });

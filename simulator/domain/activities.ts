@@ -61,16 +61,15 @@ export interface WriteContext {
   apiMethod: string;
 }
 
-function append(state: InstanceState, activity: Omit<Activity, 'id'>): Activity {
-  const full: Activity = { id: state.counters.nextActivityId++, ...activity };
+function append(state: InstanceState, lead: Lead, activity: Omit<Activity, 'id' | 'leadId' | 'partitionId'>): Activity {
+  const full: Activity = { id: state.counters.nextActivityId++, leadId: lead.id, partitionId: lead.partitionId, ...activity };
   state.activities.push(full);
   return full;
 }
 
 /** New Lead (12): attribute names are lowercase on instances, as recorded (hull/hull-connectors fixtures). */
 export function logNewLead(state: InstanceState, lead: Lead, ctx: WriteContext): Activity {
-  return append(state, {
-    leadId: lead.id,
+  return append(state, lead, {
     activityDate: ctx.now,
     activityTypeId: NEW_LEAD,
     attributes: [
@@ -93,8 +92,7 @@ export function logChangeDataValue(
   newValue: FieldValue,
   ctx: WriteContext,
 ): Activity {
-  return append(state, {
-    leadId: lead.id,
+  return append(state, lead, {
     activityDate: ctx.now,
     activityTypeId: CHANGE_DATA_VALUE,
     primaryAttributeValueId: field.id,
@@ -113,8 +111,7 @@ export function logChangeDataValue(
 }
 
 export function logDeleteLead(state: InstanceState, lead: Lead, fullName: string, ctx: WriteContext): Activity {
-  return append(state, {
-    leadId: lead.id,
+  return append(state, lead, {
     activityDate: ctx.now,
     activityTypeId: DELETE_LEAD,
     primaryAttributeValueId: lead.id,
@@ -129,8 +126,7 @@ export function logDeleteLead(state: InstanceState, lead: Lead, fullName: string
 
 /** Change Lead Partition (100): the type has no primary attribute, so the activity carries none. */
 export function logPartitionChange(state: InstanceState, lead: Lead, oldPartitionId: number, newPartitionId: number, ctx: WriteContext): Activity {
-  return append(state, {
-    leadId: lead.id,
+  return append(state, lead, {
     activityDate: ctx.now,
     activityTypeId: CHANGE_LEAD_PARTITION,
     attributes: [
@@ -174,6 +170,8 @@ export interface ActivityQuery {
   primaryIds?: ReadonlySet<number>;
   /** Lead changes: keep a Change Data Value only if it touched one of these fields. */
   changedFields?: ReadonlySet<string>;
+  /** The caller's readable partitions: an activity is shown if its lead's partition is one of them. */
+  readablePartitions?: ReadonlySet<number>;
 }
 
 export interface ActivityPage {
@@ -203,6 +201,7 @@ export function queryActivities(state: InstanceState, query: ActivityQuery): Act
     if (query.changedFields && a.activityTypeId === CHANGE_DATA_VALUE) {
       if (!a.fields?.some((f) => query.changedFields!.has(f.name))) continue;
     }
+    if (query.readablePartitions && !readable(state, a, query.readablePartitions)) continue;
     out.push(a);
   }
   return {
@@ -210,6 +209,15 @@ export function queryActivities(state: InstanceState, query: ActivityQuery): Act
     moreResult: i < log.length,
     nextPageToken: encodePagingToken({ since: query.position.since, afterId: lastId }),
   };
+}
+
+/**
+ * API users "can access all records in the partitions available to" their workspaces: a lead's activities follow the
+ * lead's current partition, those of a deleted lead the partition it was in when they were written.
+ */
+function readable(state: InstanceState, a: Activity, partitions: ReadonlySet<number>): boolean {
+  const partitionId = state.leads.get(a.leadId)?.partitionId ?? a.partitionId;
+  return partitionId === undefined || partitions.has(partitionId);
 }
 
 function firstIndexAfter(log: Activity[], afterId: number): number {

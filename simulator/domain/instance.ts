@@ -137,6 +137,8 @@ export interface ChangedField {
 export interface Activity {
   id: number;
   leadId: number;
+  /** The lead's partition when the activity was written: who may read the activities of a lead deleted since. */
+  partitionId?: number;
   activityDate: number;
   activityTypeId: number;
   primaryAttributeValueId?: number;
@@ -373,8 +375,12 @@ export function hasPermission(state: InstanceState, service: Service, permission
 
 /** Partition ids reachable by the service's user for reading (`read`) or writing (`write`) persons. */
 export function accessiblePartitions(state: InstanceState, service: Service, mode: 'read' | 'write'): Set<number> {
-  const perms: ApiPermission[] = mode === 'write' ? ['Read-Write Person'] : ['Read-Only Person', 'Read-Write Person'];
+  return partitionsWith(state, service, mode === 'write' ? ['Read-Write Person'] : ['Read-Only Person', 'Read-Write Person']);
+}
+
+/** Partition ids of the workspaces in which the service's user holds any of `permissions`. */
+export function partitionsWith(state: InstanceState, service: Service, permissions: readonly ApiPermission[]): Set<number> {
   const ids = new Set<number>();
-  for (const ws of workspacesWith(state, service, perms)) for (const id of ws.partitionIds) ids.add(id);
+  for (const ws of workspacesWith(state, service, permissions)) for (const id of ws.partitionIds) ids.add(id);
   return ids;
 }

@@ -17,7 +17,7 @@ import {
   type ActivityQuery,
   type PagePosition,
 } from '../domain/activities.js';
-import type { Activity } from '../domain/instance.js';
+import { partitionsWith, type Activity } from '../domain/instance.js';
 import { parseLeadId } from '../domain/leads.js';
 import { batchSize, requiredList } from './request.js';
 
@@ -62,7 +62,9 @@ function refuseListId(call: RestCall): void {
 }
 
 function page(call: RestCall, query: ActivityQuery, item: (a: Activity) => Record<string, unknown>) {
-  const found = queryActivities(call.instance, query);
+  // Activity permissions are granted per workspace, like person permissions: only those workspaces' partitions count.
+  const readablePartitions = partitionsWith(call.instance, call.caller.service, READ_ACTIVITY);
+  const found = queryActivities(call.instance, { ...query, readablePartitions });
   // Activity reads "always return nextPageToken", with moreResult telling whether to call again.
   return { result: found.activities.map(item), nextPageToken: found.nextPageToken, moreResult: found.moreResult };
 }
