@@ -191,17 +191,26 @@ async function main(): Promise<void> {
     }
   }
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (why: string) => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(`\n${signal} received, stopping\n`);
+    process.stderr.write(`\n${why}, stopping\n`);
     Promise.resolve(demo?.stop()).then(() => sim.close()).then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(`${signal} received`));
+  // `npm run sim` runs us under npm's shell, which dies of a SIGTERM sent to npm without passing it on: we would be
+  // left running, reparented. That shell outlives us otherwise, so a new parent means npm was stopped.
+  if (process.env.npm_lifecycle_event !== undefined) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) stop(`parent process ${parent} exited`);
+    }, PARENT_CHECK_MS).unref();
+  }
 }
+
+const PARENT_CHECK_MS = 500;
 
 void main();

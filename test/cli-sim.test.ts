@@ -9,9 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulator } from '../simulator/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-// `npx tsx` resolves to this binary. Spawning it directly keeps npm out of the signal path: `npm exec` dies of a
-// forwarded SIGINT itself (exit by signal) and does not forward a SIGTERM sent to it alone.
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+// What `npm run sim` runs (package.json), without npm: signals reach the emulator itself. One test goes through npm.
+const SIM_COMMAND = [process.execPath, '--import', 'tsx', 'simulator/main.ts'];
 
 interface Run {
   child: ChildProcess;
@@ -28,10 +27,11 @@ afterEach(() => {
   running.clear();
 });
 
-function sim(args: string[]): Run {
+function sim(args: string[], command = SIM_COMMAND): Run {
   const env = { ...process.env };
   delete env.MARKETO_SIM_ADMIN_TOKEN;
-  const child = spawn(TSX, ['simulator/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
+  delete env.npm_lifecycle_event;
+  const child = spawn(command[0], [...command.slice(1), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
   running.add(child);
   let out = '';
   let err = '';
@@ -125,6 +125,26 @@ describe('npm run sim', () => {
     run.child.kill('SIGINT');
     expect(await run.exit).toEqual({ code: 0, signal: null });
     expect(run.stderr()).toContain('SIGINT received, stopping');
+  });
+
+  it('behind npm, stops cleanly when only npm gets SIGTERM (npm\'s shell dies without passing it on)', async () => {
+    const run = sim(['run', '--silent', 'sim', '--', '--port', '0', '--print-config', 'json', '--leads', '0'], ['npm']);
+    const printed = JSON.parse((await run.waitFor((s) => s.includes('\n'))).split('\n')[0]) as { url: string };
+    expect((await fetch(`${printed.url}/rest/v1/leads/partitions.json`)).status).toBe(200);
+    // Both pipes close only once every process holding them, the emulator included, has exited.
+    const closed = Promise.all([new Promise((r) => run.child.stdout!.on('close', r)), new Promise((r) => run.child.stderr!.on('close', r))]);
+    run.child.kill('SIGTERM');
+    await closed;
+    expect(run.stderr()).toMatch(/parent process \d+ exited, stopping/);
+    await expect(fetch(`${printed.url}/rest/v1/leads/partitions.json`)).rejects.toThrow();
+  });
+
+  it('SIGHUP (its terminal closed) stops it cleanly too, with exit 0', async () => {
+    const run = sim(['--port', '0', '--print-config', 'json', '--leads', '0']);
+    await run.waitFor((s) => s.includes('\n'));
+    run.child.kill('SIGHUP');
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+    expect(run.stderr()).toContain('SIGHUP received, stopping');
   });
 
   it('--help lists every flag main.ts accepts, and exits 0', async () => {
