@@ -10,6 +10,7 @@ import { formatConsole } from '../scenarios/runner/reporters/console.js';
 import { formatJunit } from '../scenarios/runner/reporters/junit.js';
 import { formatJson } from '../scenarios/runner/reporters/json.js';
 import { sideBySide } from '../scenarios/runner/reporters/side-by-side.js';
+import { projectLike } from '../scenarios/runner/match.js';
 import type { RunReport } from '../scenarios/runner/report.js';
 
 const library = (name: string) => readFileSync(join('scenarios/library', name), 'utf8');
@@ -119,6 +120,9 @@ then:
     const text = sideBySide({ a: 1, b: [1, 2], c: 'x' }, { a: 1, b: [1, 3], d: 'y' });
     expect(text.split('\n')).toEqual(['expected   actual', 'a: 1     │ a: 1', 'b:       │ b:', '  - 1    │   - 1', '  - 2    ≠   - 3', 'c: x     ≠ d: y']);
     expect(sideBySide({ a: 1 }, { a: 1, z: 2 }).split('\n').at(-1)).toBe('         > z: 2');
+    // An answer body shown beside an expectation keeps only the expected keys, unless it has none of them.
+    expect(projectLike({ a: 1, b: { c: 1 } }, { a: 2, b: { c: 3, d: 4 }, e: 5 })).toEqual({ a: 2, b: { c: 3 } });
+    expect(projectLike({ imsOrgId: 'x' }, { error: 'forbidden', reason: 'not-org-admin' })).toEqual({ error: 'forbidden', reason: 'not-org-admin' });
   });
 
   it('writes JUnit XML that validates and names each scenario, file and load error', async () => {

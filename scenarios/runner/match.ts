@@ -56,7 +56,8 @@ export function projectLike(expected: unknown, actual: unknown): unknown {
   for (const key of Object.keys(expected as Record<string, unknown>)) {
     if (key in (actual as Record<string, unknown>)) out[key] = projectLike((expected as Record<string, unknown>)[key], (actual as Record<string, unknown>)[key]);
   }
-  return out;
+  // None of the expected keys is there: the whole value says more than an empty {}.
+  return Object.keys(out).length === 0 ? actual : out;
 }
 
 export function countMatches(count: Count, n: number): boolean {
