@@ -48,6 +48,9 @@ describe('built-in scenario library', () => {
       'aep user without manage destinations',
       'without edit person in the destination',
       'dedup field that is not searchable',
+      'an org admin maps the instance, then person sync syncs',
+      'not an org admin cannot map the instance',
+      'ims-onboarded instance\'s mapping is read-only',
       'marketo creates it twice',
       'person sync and another integration create the same person concurrently',
     ];

@@ -103,7 +103,7 @@ then:
       [9, 'when[0].activate[0]', "audience 'nobody' is not defined (given.audiences or an uploadCsv step)"],
       [10, 'when[1].marketo.as', "no service 'Ghost' on instance 123-ABC-456 (services: Default API service)"],
       [11, 'when[2].clearFaults[0]', "no fault with id 'never-injected'"],
-      [14, 'then.api[0].call', "no marketo step with id 'missing-call'"],
+      [14, 'then.api[0].call', "no marketo or mapOrg step with id 'missing-call'"],
     ]);
   });
 
@@ -123,7 +123,7 @@ then:
         line: 5,
         column: 9,
         field: 'when[1].parallel[0].drian',
-        message: "unknown key 'drian'; a step is one of: connect, activate, upsertProfile, upsertProfiles, uploadCsv, advanceClock, injectFault, clearFaults, marketo, drain, parallel",
+        message: "unknown key 'drian'; a step is one of: connect, activate, upsertProfile, upsertProfiles, uploadCsv, advanceClock, injectFault, clearFaults, marketo, mapOrg, drain, parallel",
       },
     ]);
   });

@@ -113,13 +113,19 @@ export function checkReferences(scenario: Scenario): ReferenceProblem[] {
       const f = step.injectFault;
       serviceRef(instanceRef(f.instance, [...path, 'injectFault', 'instance']), f.service, [...path, 'injectFault', 'service']);
     }
+    const callId = (id: string | undefined, at: (string | number)[]) => {
+      if (id === undefined) return;
+      if (callIds.has(id)) problems.push({ path: at, message: `call id '${id}' is used twice` });
+      callIds.add(id);
+    };
     if (step.marketo) {
       const call = step.marketo;
       serviceRef(instanceRef(call.instance, [...path, 'marketo', 'instance']), call.as, [...path, 'marketo', 'as']);
-      if (call.id !== undefined) {
-        if (callIds.has(call.id)) problems.push({ path: [...path, 'marketo', 'id'], message: `call id '${call.id}' is used twice` });
-        callIds.add(call.id);
-      }
+      callId(call.id, [...path, 'marketo', 'id']);
+    }
+    if (step.mapOrg) {
+      instanceRef(step.mapOrg.instance, [...path, 'mapOrg', 'instance']);
+      callId(step.mapOrg.id, [...path, 'mapOrg', 'id']);
     }
   }
 
@@ -127,10 +133,10 @@ export function checkReferences(scenario: Scenario): ReferenceProblem[] {
   // `blockedWrites: []` says "none"; other empty lists expect nothing.
   const expectsSomething =
     Object.entries(then).some(([key, value]) => value !== undefined && (key === 'blockedWrites' || !Array.isArray(value) || value.length > 0)) ||
-    steps.some(({ step }) => step.marketo?.expect !== undefined);
+    steps.some(({ step }) => (step.marketo ?? step.mapOrg)?.expect !== undefined);
   if (!expectsSomething) problems.push({ path: ['then'], message: 'expects nothing: a scenario must assert an outcome (leads, outcomes, activities, api, ...)' });
   then.api?.forEach((a, i) => {
-    if (!callIds.has(a.call)) problems.push({ path: ['then', 'api', i, 'call'], message: `no marketo step with id '${a.call}'` });
+    if (!callIds.has(a.call)) problems.push({ path: ['then', 'api', i, 'call'], message: `no marketo or mapOrg step with id '${a.call}'` });
   });
   if (!dest) {
     for (const key of ['outcomes', 'outcomeCounts', 'preflight', 'deadLetters'] as const) {

@@ -6,6 +6,7 @@ import type { Step } from './schema.js';
 import { buildWorld, clearFaults, GivenError, injectFault, takeBaseline, type World } from './world.js';
 import { formatDuration, parseDuration } from './scenario-clock.js';
 import { callMarketo, tokenForCall } from './steps/marketo.js';
+import { mapOrg } from './steps/org-mapping.js';
 import { ConnectorSteps, SkipStep } from './steps/connector.js';
 import { expectLeads } from './expect/leads.js';
 import { expectActivities } from './expect/activities.js';
@@ -46,6 +47,8 @@ export function stepLabel(step: Step, at: string): string {
         return step.clearFaults === true ? 'all' : step.clearFaults!.join(', ');
       case 'marketo':
         return `${step.marketo!.method} ${step.marketo!.path}`;
+      case 'mapOrg':
+        return step.mapOrg!.imsOrgId ?? 'remove';
       case 'parallel':
         return `${step.parallel!.length} steps`;
       default:
@@ -217,6 +220,7 @@ async function runStep(world: World, connector: ConnectorSteps | undefined, step
     label,
     async () => {
       if (step.marketo) return (await callMarketo(world, step.marketo, `${at}.marketo`, token)).failures;
+      if (step.mapOrg) return mapOrg(world, step.mapOrg, `${at}.mapOrg`);
       if (step.advanceClock !== undefined) {
         const v = step.advanceClock;
         const ms = typeof v === 'object' ? Date.parse(v.to) - world.clock.now() : parseDuration(v);

@@ -221,6 +221,21 @@ export const marketoCallSchema = z
   })
   .strict();
 
+export const orgMappingStepSchema = z
+  .object({
+    id: text.optional().describe('name the answer for then.api (200 with the mapping, or 403/409 with the refusal\'s reason)'),
+    instance: munchkinIdSchema.optional(),
+    imsOrgId: imsOrgIdSchema.nullable().describe('the IMS Org ID to map; null removes the mapping'),
+    adobeUser: z
+      .object({ email: text, orgAdmin: z.boolean() })
+      .strict()
+      .optional()
+      .describe('the Adobe user confirming it (default: admin@example.com, an Org Admin)'),
+    marketoUser: z.object({ email: text }).strict().optional().describe("the Marketo admin doing it (default: the Adobe user's email)"),
+    expect: z.lazy(() => apiAnswerSchema).optional(),
+  })
+  .strict();
+
 export const csvUploadSchema = z
   .object({
     audience: text.describe('audience id'),
@@ -242,6 +257,7 @@ export const STEP_KEYS = [
   'injectFault',
   'clearFaults',
   'marketo',
+  'mapOrg',
   'drain',
   'parallel',
 ] as const;
@@ -259,6 +275,7 @@ const stepObject = z
     injectFault: faultSpecSchema.optional(),
     clearFaults: z.union([z.literal(true), z.array(text).min(1)]).optional().describe('true: all faults; or fault ids'),
     marketo: marketoCallSchema.optional().describe('call the Marketo REST API directly'),
+    mapOrg: orgMappingStepSchema.optional().describe('Admin > Adobe Organization Mapping: map (or with null unmap) an IMS org, with its refusals'),
     drain: z.literal(true).optional().describe('wait until the connector has nothing left to send'),
     get parallel() {
       return z.array(stepSchema).min(2).optional().describe('run these steps at the same time and wait for all');
@@ -278,6 +295,7 @@ export interface Step {
   injectFault?: FaultSpec;
   clearFaults?: true | string[];
   marketo?: MarketoCall;
+  mapOrg?: OrgMappingStep;
   drain?: true;
   parallel?: Step[];
 }
@@ -372,7 +390,7 @@ export const thenSchema = z
       .object({ ok: z.boolean(), errors: z.array(z.string()).optional().describe('texts the errors contain, one per error, in order') })
       .strict()
       .optional(),
-    api: z.array(apiAnswerSchema.extend({ call: text.describe('the `id` of a marketo step') }).strict()).optional(),
+    api: z.array(apiAnswerSchema.extend({ call: text.describe('the `id` of a marketo or mapOrg step') }).strict()).optional(),
     log: z
       .array(
         z
@@ -439,6 +457,7 @@ export type Destination = z.infer<typeof destinationSchema>;
 export type MappingSpec = z.infer<typeof mappingSchema>;
 export type MarketoCall = z.infer<typeof marketoCallSchema>;
 export type CsvUpload = z.infer<typeof csvUploadSchema>;
+export type OrgMappingStep = z.infer<typeof orgMappingStepSchema>;
 export type Then = z.infer<typeof thenSchema>;
 export type ApiAnswer = z.infer<typeof apiAnswerSchema>;
 export type Count = z.infer<typeof countSchema>;
