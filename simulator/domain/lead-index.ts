@@ -81,11 +81,6 @@ export class LeadIndex {
   partitionSize(partitionId: number): number {
     return this.byPartition.get(partitionId)?.size ?? 0;
   }
-
-  clear(): void {
-    for (const postings of this.byField.values()) postings.clear();
-    this.byPartition.clear();
-  }
 }
 
 /** The first index in an ascending array whose value is >= `value`. */

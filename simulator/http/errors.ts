@@ -60,8 +60,6 @@ export const ERR = {
   /** Emulator decision (DESIGN/COVERAGE): a `partitionName` that names no partition skips the record. */
   PARTITION_NOT_FOUND: (name: string) => ({ code: '1013', message: `Partition '${name}' not found` }),
   OBJECT_EXISTS: (what: string) => ({ code: '1017', message: `${what} already exists` }),
-  FIELD_LIMIT: { code: '1028', message: 'Max field limit reached' },
-  DUPLICATE_IN_INPUT: { code: '1036', message: 'Duplicate object found in input' },
 } as const;
 
 /** A response-level failure: the whole call is refused with these `errors[]` and nothing is executed. */
