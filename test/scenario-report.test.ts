@@ -11,7 +11,8 @@ import { formatJunit } from '../scenarios/runner/reporters/junit.js';
 import { formatJson } from '../scenarios/runner/reporters/json.js';
 import { sideBySide } from '../scenarios/runner/reporters/side-by-side.js';
 import { projectLike } from '../scenarios/runner/match.js';
-import type { RunReport } from '../scenarios/runner/report.js';
+import { blankReport, type RunReport } from '../scenarios/runner/report.js';
+import { loadScenarioText } from '../scenarios/runner/load.js';
 
 const library = (name: string) => readFileSync(join('scenarios/library', name), 'utf8');
 
@@ -162,6 +163,20 @@ then:
     expect((byName['Blocked fields (wrong on purpose)'] as { failure: { '#text': string } }).failure['#text']).toContain('title: Intern       ≠ title: CTO');
     expect(byName['mix/broken.yaml (could not be loaded)']).toMatchObject({ error: { type: 'InvalidScenarioFile', message: "mix/broken.yaml:2:20 then.leads[0].colour: unknown key 'colour'" } });
     expect(byName['Audience exit changes nothing in Marketo']).not.toHaveProperty('failure');
+  });
+
+  it('JUnit class names of files outside the working directory do not start with dots', () => {
+    const scenario = loadScenarioText('name: Outside\nthen: { leadCounts: { total: 0 } }\n', '../../tmp/qa/outside.yaml').scenarios[0];
+    const report: RunReport = {
+      startedAt: '2026-11-02T15:00:00.000Z',
+      wallMs: 1,
+      workers: 0,
+      filters: { paths: [], tags: [], grep: [] },
+      scenarios: [blankReport(scenario)],
+      loadErrors: [],
+      totals: { total: 1, passed: 1, failed: 0, errors: 0, invalid: 0 },
+    };
+    expect(formatJunit(report)).toContain('<testcase name="Outside" classname="tmp.qa.outside" file="../../tmp/qa/outside.yaml"');
   });
 
   it('the JSON report carries every step with its wall and virtual timings', async () => {

@@ -20,9 +20,9 @@ const attrs = (pairs: Record<string, string | number | undefined>) =>
     .map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`)
     .join('');
 
-/** `scenarios/library/dedup-email.yaml` -> `scenarios.library.dedup-email` (the class name CI tools group by). */
+/** `scenarios/library/dedup-email.yaml` -> `scenarios.library.dedup-email` (the class name CI tools group by); `../` dropped. */
 function className(file: string): string {
-  return file.replace(/\.ya?ml$/, '').split('/').join('.');
+  return file.replace(/^(\.\.?\/)+/, '').replace(/\.ya?ml$/, '').split('/').join('.');
 }
 
 function testcase(s: ScenarioReport): string {
