@@ -196,5 +196,9 @@ scenarios:
     const { scenarios } = loadScenarioText(GOOD, 'x.yaml');
     expect(selectScenarios(scenarios, [], ['call ANSWERS'])).toHaveLength(1);
     expect(selectScenarios(scenarios, [], ['nothing like it'])).toHaveLength(0);
+    // As --help says: name, suite or file; a description's prose does not select.
+    const described = loadScenarioText(GOOD.replace('tags: [smoke]', 'description: mentions a duplicate\ntags: [smoke]'), 'x.yaml').scenarios;
+    expect(selectScenarios(described, [], ['duplicate'])).toHaveLength(0);
+    expect(selectScenarios(described, [], ['X.YAML'])).toHaveLength(1);
   });
 });

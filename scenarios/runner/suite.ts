@@ -34,7 +34,7 @@ export function selectScenarios(scenarios: LoadedScenario[], tags: string[] = []
   return scenarios.filter((s) => {
     if (wanted.length > 0 && !(s.scenario.tags ?? []).some((t) => wanted.includes(t.toLowerCase()))) return false;
     if (texts.length === 0) return true;
-    const haystack = [s.scenario.name, s.suite ?? '', s.file, s.scenario.description ?? ''].join('\n').toLowerCase();
+    const haystack = [s.scenario.name, s.suite ?? '', s.file].join('\n').toLowerCase();
     return texts.some((t) => haystack.includes(t));
   });
 }
