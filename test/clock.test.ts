@@ -61,4 +61,24 @@ describe('the instance clock and /__sim/clock', () => {
     const empty = await t.http.post('/__sim/clock').send({});
     expect([empty.status, empty.body.message]).toEqual([400, 'invalid clock change: (root): give advanceMs, set, freeze, unfreeze, frozen or autoAdvance']);
   });
+
+  it('refuses instants outside 1970..9999, so the clock never breaks (it answered 500 on every call after)', async () => {
+    const t = testSim();
+    const cases: [unknown, string, string][] = [
+      [{ set: 9_000_000_000_000_000 }, 'set', 'invalid clock change: set: must be between 1970-01-01 and 9999-12-31'],
+      [{ set: -1 }, 'set', 'invalid clock change: set: must be between 1970-01-01 and 9999-12-31'],
+      [{ set: '+275760-09-13T00:00:00.000Z' }, 'set', 'invalid clock change: set: must be between 1970-01-01 and 9999-12-31'],
+      [{ advanceMs: 9_000_000_000_000_000 }, 'advanceMs', "advanceMs: 9000000000000000 ms from 2026-11-02T15:00:00.000Z passes the clock's range (to 9999-12-31)"],
+      [{ set: '9999-12-31T23:59:59Z', advanceMs: 1000 }, 'advanceMs', "advanceMs: 1000 ms from 9999-12-31T23:59:59.000Z passes the clock's range (to 9999-12-31)"],
+    ];
+    for (const [body, field, message] of cases) {
+      const res = await t.http.post('/__sim/clock').send(body as object);
+      expect([res.status, res.body]).toEqual([400, { error: 'bad_request', field, message }]);
+    }
+    expect((await t.http.get('/__sim/clock')).body.now).toBe(new Date(T0).toISOString());
+    expect((await t.http.post('/__sim/clock').send({ set: '9999-12-31T23:59:59.999Z' })).body.now).toBe('9999-12-31T23:59:59.999Z');
+    expect(() => t.clock.advance(1)).toThrow(RangeError);
+    expect(() => t.clock.set(Number.MAX_SAFE_INTEGER)).toThrow(RangeError);
+    expect((await t.http.get('/rest/v1/leads/partitions.json').set({ Authorization: `Bearer ${await t.token()}` })).body.success).toBe(true);
+  });
 });

@@ -1,7 +1,7 @@
 // The in-process control API: every /__sim route is a thin wrapper over one of these methods.
 import type { z } from 'zod';
 import { DefinitionError, type Runtime } from '../runtime.js';
-import type { ClockState } from '../domain/clock.js';
+import { inClockRange, type ClockState } from '../domain/clock.js';
 import type { LogEntry, LogPage } from '../domain/inspection-log.js';
 import { MarketoError } from '../http/errors.js';
 import { AdminError, assignPartitions, createPartition, createWorkspace, setFieldBlocks, setFieldSearchable } from '../domain/admin.js';
@@ -625,6 +625,10 @@ export function createControl(runtime: Runtime): Control {
       async update(change) {
         const c = parseInput(clockSchema, change, 'clock change');
         const clock = runtime.clock;
+        const from = c.set === undefined ? clock.now() : typeof c.set === 'number' ? c.set : Date.parse(c.set);
+        if (c.advanceMs !== undefined && !inClockRange(from + c.advanceMs)) {
+          throw new ControlError(400, `advanceMs: ${c.advanceMs} ms from ${new Date(from).toISOString()} passes the clock's range (to 9999-12-31)`, 'advanceMs');
+        }
         const before = clockState().now;
         if (c.freeze || c.frozen === true) clock.freeze();
         if (c.unfreeze || c.frozen === false) clock.unfreeze();

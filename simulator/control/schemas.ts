@@ -1,6 +1,7 @@
 // zod schemas of control-plane bodies and queries; they reuse the --config instance schemas where the shapes agree.
 import { z } from 'zod';
 import { imsOrgIdSchema, limitsSchema, munchkinIdSchema, partitionSchema } from '../config.js';
+import { inClockRange } from '../domain/clock.js';
 
 export {
   instanceDefinitionSchema,
@@ -75,7 +76,10 @@ export const orgMappingSchema = z
 export const clockSchema = z
   .object({
     advanceMs: z.number().int().nonnegative().optional(),
-    set: z.union([z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date'), z.number().int()]).optional(),
+    set: z
+      .union([z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date'), z.number().int()])
+      .refine((v) => inClockRange(typeof v === 'number' ? v : Date.parse(v)), 'must be between 1970-01-01 and 9999-12-31')
+      .optional(),
     frozen: z.boolean().optional(),
     freeze: z.literal(true).optional(),
     unfreeze: z.literal(true).optional(),

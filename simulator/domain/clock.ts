@@ -37,10 +37,18 @@ function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
+/** The instants the clock may show: 1970-01-01 to 9999-12-31 (beyond, ISO dates and Chicago quota days break). */
+export const CLOCK_MIN_MS = 0;
+export const CLOCK_MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+export function inClockRange(ms: number): boolean {
+  return ms >= CLOCK_MIN_MS && ms <= CLOCK_MAX_MS;
+}
+
 function toMs(value: number | string | Date): number {
-  if (typeof value === 'number') return value;
-  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
-  if (Number.isNaN(ms)) throw new Error(`not a date: ${String(value)}`);
+  const ms = typeof value === 'number' ? value : value instanceof Date ? value.getTime() : Date.parse(value);
+  if (Number.isNaN(ms)) throw new RangeError(`not a date: ${String(value)}`);
+  if (!inClockRange(ms)) throw new RangeError(`${String(value)} is outside the clock's range (1970-01-01 to 9999-12-31)`);
   return ms;
 }
 
@@ -84,8 +92,7 @@ export class SimClock implements Clock {
 
   /** Moves the clock forward by `ms` (never backwards) and fires every timer that falls due on the way, in order. */
   advance(ms: number): void {
-    if (!(ms >= 0)) throw new Error('advance needs a non-negative number of milliseconds');
-    this.moveTo(this.now() + ms);
+    this.moveTo(this.advanceTarget(ms));
   }
 
   /**
@@ -93,8 +100,7 @@ export class SimClock implements Clock {
    * so a loop that sleeps 1 s at a time sees every second of a 60 s advance.
    */
   async advanceAsync(ms: number): Promise<void> {
-    if (!(ms >= 0)) throw new Error('advance needs a non-negative number of milliseconds');
-    const target = this.now() + ms;
+    const target = this.advanceTarget(ms);
     for (;;) {
       await settle();
       const next = this.timers[0];
@@ -186,6 +192,13 @@ export class SimClock implements Clock {
     if (this.autoCheck) clearImmediate(this.autoCheck);
     this.wake = null;
     this.autoCheck = null;
+  }
+
+  private advanceTarget(ms: number): number {
+    if (!(ms >= 0)) throw new RangeError('advance needs a non-negative number of milliseconds');
+    const target = this.now() + ms;
+    if (!inClockRange(target)) throw new RangeError(`advancing ${ms} ms would pass the clock's range (to 9999-12-31)`);
+    return target;
   }
 
   private moveTo(target: number): void {
