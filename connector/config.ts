@@ -137,6 +137,7 @@ export const destinationSchema = z
           maxAttempts: positiveInt('retry.maxAttempts').default(6),
           baseDelayMs: nonNegativeInt('retry.baseDelayMs').default(1_000),
           maxDelayMs: nonNegativeInt('retry.maxDelayMs').default(60_000),
+          maxThrottled: positiveInt('retry.maxThrottled').default(20),
         })
         .prefault({}),
       batch: z

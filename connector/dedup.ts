@@ -1,7 +1,8 @@
 // Matching per Person Sync: candidates are leads in the configured partition whose every dedup field is equal.
 import type { DestinationConfig } from './config.js';
 import { MarketoCallError } from './marketo/errors.js';
-import type { MarketoClient, Slot } from './marketo/client.js';
+import type { MarketoClient } from './marketo/client.js';
+import type { Slot } from './marketo/pacer.js';
 import type { Describe2Field, FieldValue, LeadRecord } from './marketo/types.js';
 import { normaliseDedupValue } from './record.js';
 import { REASON, type Reason } from './outcomes.js';

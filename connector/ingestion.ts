@@ -1,6 +1,6 @@
 // The Data Ingestion write path: partition + dedupeFields in one asynchronous call, outcomes read back from the instance.
 import { sameMarketoValue } from './mapping.js';
-import type { Slot } from './marketo/client.js';
+import type { Slot } from './marketo/pacer.js';
 import type { FieldValue, LeadRecord } from './marketo/types.js';
 import { findLeadsByFirstValue, firstValueKey, lookupProblem, matchingLeads } from './dedup.js';
 import { REASON, type KeptField, type OutcomeStatus, type Reason } from './outcomes.js';

@@ -3,7 +3,8 @@ import type { ConnectorClock } from './clock.js';
 import type { DestinationConfig } from './config.js';
 import { sameMarketoValue } from './mapping.js';
 import { MarketoCallError } from './marketo/errors.js';
-import type { MarketoClient, Slot } from './marketo/client.js';
+import type { MarketoClient } from './marketo/client.js';
+import type { Slot } from './marketo/pacer.js';
 import type { Describe2Field, FieldValue, LeadRecord, MarketoReason, SyncAction, SyncRecordResult } from './marketo/types.js';
 import { readProfileExport } from './aep/message.js';
 import { prepareRecord, type PreparedRecord } from './record.js';
@@ -197,7 +198,7 @@ export class SyncPipeline {
         if (linger > 0 && !this.fullBatchReady()) await this.ctx.clock.sleep(linger);
         const batch = this.takeBatch();
         if (!batch) {
-          slot();
+          slot.release();
           break;
         }
         void this.run(batch.stage, batch.jobs, slot);
@@ -267,7 +268,7 @@ export class SyncPipeline {
     } catch (e) {
       this.callFailed(stage, jobs, e);
     } finally {
-      slot();
+      slot.release();
     }
   }
 

@@ -20,7 +20,7 @@ async function connected(overrides: Parameters<ConnectorSim['connector']>[0] = {
 }
 
 describe('retryable faults injected through the emulator', () => {
-  it.each(['604', '606', '608', '611', '615'])('retries Marketo %s with backoff and jitter on virtual time, then writes', async (code) => {
+  it.each(['604', '608', '611'])('retries Marketo %s with backoff and jitter on virtual time, then writes', async (code) => {
     const { sim, sync, events } = await connected();
     sim.sim.control.faults.add({ match: SYNC, error: code, times: 2 });
     const result = await sync.push(profileExport('ann@example.com')).done;
@@ -40,6 +40,39 @@ describe('retryable faults injected through the emulator', () => {
     expect(sync.counters()).toMatchObject({ retries: 2, created: 1, failed: 0 });
     expect(sync.counters().answers[code]).toBe(2);
     expect(sim.sim.control.listLeads(MUNCHKIN).total).toBe(1);
+  });
+
+  it('waits out an injected 606 on the rate window, outside the retry budget', async () => {
+    const { sim, sync, events } = await connected({ retry: { maxAttempts: 1 } });
+    sim.sim.control.faults.add({ match: SYNC, error: '606', times: 2 });
+    const result = await sync.push(profileExport('ann@example.com')).done;
+    expect(result).toMatchObject({ status: 'created', leadId: 1 });
+    const retries = events.filter((e) => e.type === 'retry');
+    // First: the preflight's three calls (at T0) hold the window until T0 + 20 s + 0.5 s margin. Second: nothing of the
+    // connector's is left in the window, so it holds for 1-2 s (a twentieth of the window doubled once, jittered).
+    expect(retries.map((r) => [r.code, r.attempt, r.throttled])).toEqual([
+      ['606', 1, true],
+      ['606', 2, true],
+    ]);
+    expect(retries[0].delayMs).toBe(20_500);
+    expect(retries[1].delayMs).toBeGreaterThanOrEqual(1_000);
+    expect(retries[1].delayMs).toBeLessThanOrEqual(2_000);
+    expect(result.finishedAt).toBe(T0 + 20_500 + retries[1].delayMs);
+    expect(sync.counters()).toMatchObject({ retries: 2, created: 1, failed: 0 });
+  });
+
+  it('waits out an injected 615, outside the retry budget', async () => {
+    const { sim, sync, events } = await connected({ retry: { maxAttempts: 1 } });
+    sim.sim.control.faults.add({ match: SYNC, error: '615', times: 2 });
+    const result = await sync.push(profileExport('ann@example.com')).done;
+    expect(result).toMatchObject({ status: 'created', leadId: 1 });
+    const retries = events.filter((e) => e.type === 'retry');
+    expect(retries.map((r) => [r.code, r.attempt, r.throttled])).toEqual([
+      ['615', 1, true],
+      ['615', 2, true],
+    ]);
+    expect(result.finishedAt - result.receivedAt).toBe(retries[0].delayMs + retries[1].delayMs);
+    expect(sync.counters().answers['615']).toBe(2);
   });
 
   it.each([500, 502, 503])('retries an HTTP %i from the gateway', async (status) => {

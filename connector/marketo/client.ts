@@ -1,7 +1,7 @@
 // A typed Marketo REST client: token cache and refresh (601/602), pacing, retries with jittered backoff, 607 pause, paging.
 import { nextChicagoMidnight, tracked, type ConnectorClock, type RandomSource } from '../clock.js';
-import { DAILY_QUOTA_CODE, MarketoCallError, TOKEN_CODES, fromEnvelope } from './errors.js';
-import { Pacer, type PacingOptions } from './pacer.js';
+import { DAILY_QUOTA_CODE, MarketoCallError, TOKEN_CODES, fromEnvelope, throttleOf, type Throttle } from './errors.js';
+import { Pacer, type PacingOptions, type Slot } from './pacer.js';
 import type {
   Describe2,
   Envelope,
@@ -13,10 +13,12 @@ import type {
 } from './types.js';
 
 export interface RetryOptions {
-  /** Attempts per call, the first included. */
+  /** Attempts per call, the first included; rate-limit refusals (606, 615, 429001) do not use them. */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Rate-limit refusals one call may meet before it fails: each is waited out on the pacer, not backed off. */
+  maxThrottled: number;
 }
 
 export interface MarketoClientOptions {
@@ -41,7 +43,8 @@ export interface MarketoClientOptions {
 /** What the client reports as it works (the connector forwards these on its event stream). */
 export type ClientEvent =
   | { type: 'call'; operation: string; status: number; code: string | null; records: number; startedAt: number; durationMs: number }
-  | { type: 'retry'; operation: string; code: string; attempt: number; delayMs: number }
+  /** `throttled`: a 606/615/429001 waited out on the pacer (`attempt` counts those refusals, outside the retry budget). */
+  | { type: 'retry'; operation: string; code: string; attempt: number; delayMs: number; throttled: boolean }
   | { type: 'token'; reason: 'initial' | 'expired' | 'refresh'; expiresInSeconds: number }
   | { type: 'paused'; code: string; until: number };
 
@@ -50,9 +53,6 @@ const MAX_GET_URI_BYTES = 7_800;
 const MAX_FILTER_VALUES = 300;
 const MAX_TOKEN_RETRIES = 3;
 const MAX_QUOTA_PAUSES = 2;
-
-/** A pacer slot acquired by the caller: released once the call it is used for has answered. */
-export type Slot = () => void;
 
 interface CallSpec {
   operation: string;
@@ -224,24 +224,31 @@ export class MarketoClient {
     return `${this.options.endpoint}${path}`;
   }
 
-  /** The retry loop shared by every call: token, pace, send, classify, then repeat, pause or give up. */
+  /**
+   * The retry loop shared by every call: token, pace, send, classify, then repeat, wait or give up. Token refreshes,
+   * quota pauses and rate-limit refusals do not use the retry budget; `attempts` on a failure counts every call sent.
+   */
   private async attempts<R>(spec: CallSpec, read: (raw: RawAnswer) => R, slot?: Slot): Promise<R> {
     const { clock, retry } = this.options;
     let attempt = 0;
+    let sent = 0;
     let tokenRetries = 0;
     let quotaPauses = 0;
+    let throttles = 0;
     for (;;) {
       attempt++;
       let token: string;
       try {
         token = await this.getToken();
       } catch (e) {
-        slot?.();
+        slot?.release();
         throw e;
       }
-      // A slot the caller already holds (it formed its batch once the pacer let it go) serves the first attempt.
-      const release = slot ?? (await this.pacer.acquire());
+      // A slot the caller already holds (it formed its batch once the pacer let it go) serves the first attempt;
+      // a repeated call goes ahead of the queue.
+      const granted = slot ?? (await this.pacer.acquire({ first: sent > 0 }));
       slot = undefined;
+      sent++;
       const startedAt = clock.now();
       let error: MarketoCallError;
       try {
@@ -264,7 +271,7 @@ export class MarketoClient {
           this.report(spec, 0, 'network', startedAt);
         }
       } finally {
-        release();
+        granted.release();
       }
 
       const code = error.details.code;
@@ -275,7 +282,7 @@ export class MarketoClient {
         continue;
       }
       if (code === DAILY_QUOTA_CODE || code === '4290801') {
-        if (quotaPauses >= MAX_QUOTA_PAUSES) throw error.withAttempts(attempt);
+        if (quotaPauses >= MAX_QUOTA_PAUSES) throw error.withAttempts(sent);
         quotaPauses++;
         attempt--;
         const until = nextChicagoMidnight(clock.now());
@@ -283,21 +290,54 @@ export class MarketoClient {
         this.pacer.pauseUntil(until);
         continue;
       }
-      if (!error.details.retryable) throw error.withAttempts(attempt);
+      const throttle = throttleOf(error);
+      if (throttle) {
+        if (++throttles > retry.maxThrottled) {
+          const which = throttle.kind === 'rate' ? 'rate' : 'concurrency';
+          throw new MarketoCallError(error.kind, `${error.message} (refused ${throttles} times for the instance's ${which} limit, which other services may be using up)`, {
+            ...error.details,
+            attempts: sent,
+          });
+        }
+        attempt--;
+        this.waitOutThrottle(spec.operation, error.label, throttle, granted.grantedAt, throttles);
+        continue;
+      }
+      if (!error.details.retryable) throw error.withAttempts(sent);
       // The server may have done the work: only idempotent calls are repeated; the caller re-checks the others.
-      if (error.details.executed === 'maybe' && !spec.idempotent) throw error.withAttempts(attempt);
-      if (attempt >= retry.maxAttempts) throw error.withAttempts(attempt);
+      if (error.details.executed === 'maybe' && !spec.idempotent) throw error.withAttempts(sent);
+      if (attempt >= retry.maxAttempts) throw error.withAttempts(sent);
       await this.backoff(spec.operation, error.label, attempt);
     }
   }
 
+  /**
+   * A 606/615/429001 is waited out, not backed off: the pacer holds every call until one of this client's own calls
+   * has left the rate window (or finished, for 615). When it had none counted, other services used the limit up, and
+   * every call is held for a growing, jittered part of the window before trying again.
+   */
+  private waitOutThrottle(operation: string, code: string, throttle: Throttle, grantedAt: number, count: number): void {
+    const { clock, pacing } = this.options;
+    const own = this.pacer.throttled(throttle.kind, grantedAt, throttle.limit);
+    let delayMs: number;
+    if (own === 0) {
+      delayMs = this.jitter(Math.min(pacing.windowMs, (pacing.windowMs / 20) * 2 ** (count - 1)));
+      this.pacer.pauseUntil(clock.now() + delayMs);
+    } else delayMs = Math.max(0, this.pacer.nextStartAt() - clock.now());
+    this.options.onEvent?.({ type: 'retry', operation, code, attempt: count, delayMs, throttled: true });
+  }
+
   /** Exponential backoff with "equal jitter" from the injected random source. */
   private async backoff(operation: string, code: string, attempt: number): Promise<void> {
-    const { retry, random, clock } = this.options;
-    const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
-    const delayMs = Math.round(ceiling / 2 + random() * (ceiling / 2));
-    this.options.onEvent?.({ type: 'retry', operation, code, attempt, delayMs });
+    const { retry, clock } = this.options;
+    const delayMs = this.jitter(Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)));
+    this.options.onEvent?.({ type: 'retry', operation, code, attempt, delayMs, throttled: false });
     await clock.sleep(delayMs);
+  }
+
+  /** "Equal jitter": between half and all of `ceiling`. */
+  private jitter(ceiling: number): number {
+    return Math.round(ceiling / 2 + this.options.random() * (ceiling / 2));
   }
 
   private report(spec: CallSpec, status: number, code: string | null, startedAt: number): void {

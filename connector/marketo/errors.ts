@@ -1,5 +1,6 @@
 // How the connector classifies a failed Marketo call: retryable or not, and whether the call may have been executed.
 import type { MarketoReason } from './types.js';
+import type { ThrottleKind } from './pacer.js';
 
 /** Response-level codes worth retrying after a pause: time-out, rate, unavailable, system error, concurrency. */
 export const RETRYABLE_CODES: ReadonlySet<string> = new Set(['604', '606', '608', '611', '615', '500', '502', '713']);
@@ -57,4 +58,28 @@ export function fromEnvelope(errors: MarketoReason[] | undefined, requestId?: st
     executed: code === '500' || code === '502' ? 'maybe' : 'no',
     requestId,
   });
+}
+
+/** A refusal for the instance's rate or concurrency limit, with the limit when Marketo's message names it. */
+export interface Throttle {
+  kind: ThrottleKind;
+  limit?: { count: number; windowMs?: number };
+}
+
+/**
+ * 606 `Max rate limit '100' exceeded with in '20' secs`, 615 `Concurrent access limit '10' reached`, and Data
+ * Ingestion's 429 `429001` (service usage limit, counted with the REST calls) are throttles, not failures.
+ */
+export function throttleOf(error: MarketoCallError): Throttle | null {
+  const code = error.details.code;
+  if (code === '606') {
+    const m = /limit '(\d+)' exceeded with ?in '(\d+)' sec/i.exec(error.message);
+    return { kind: 'rate', ...(m ? { limit: { count: Number(m[1]), windowMs: Number(m[2]) * 1000 } } : {}) };
+  }
+  if (code === '615') {
+    const m = /limit '(\d+)' reached/i.exec(error.message);
+    return { kind: 'concurrency', ...(m ? { limit: { count: Number(m[1]) } } : {}) };
+  }
+  if (code === '429001') return { kind: 'rate' };
+  return null;
 }
