@@ -1,6 +1,7 @@
 // The scenario file format: a zod schema for one scenario or a suite of them; scenario.schema.json is generated from it.
 import { z } from 'zod';
 import { ruleSchema } from '../../connector/aep/audiences.js';
+import { AEP_PERMISSIONS, EXPORTABLE_XDM_TYPES, REFUSED_XDM_TYPES } from '../../connector/config.js';
 import {
   customFieldSchema,
   imsOrgIdSchema,
@@ -158,10 +159,28 @@ export const givenSchema = z
 
 // ---------------------------------------------------------------- destination
 
+/**
+ * A connector setting with a fixed set of values: editors offer the values, and any text is accepted here because the
+ * connector checks it itself (a refused value is a preflight error the scenario can expect).
+ */
+function choice(values: readonly [string, ...string[]], description: string) {
+  return z.union([z.enum(values), z.string()]).describe(description);
+}
+
+/** The values editors offer for the connector's enumerated settings (test/scenario-schema.test.ts keeps them in step). */
+export const SETTING_CHOICES = {
+  xdmType: [...EXPORTABLE_XDM_TYPES, ...REFUSED_XDM_TYPES],
+  writePath: ['rest', 'data-ingestion'],
+  multipleEmails: ['primary-or-first', 'first', 'reject'],
+  onExit: ['ignore', 'update'],
+  matching: ['auto', 'lookup'],
+  percent: ['round', 'reject'],
+} as const;
+
 export const mappingSchema = z
   .object({
     source: text.describe('XDM path, e.g. person.name.firstName (identityMap.email for the Email identity)'),
-    xdmType: text.describe('XDM type of the source: string, enum, date, date-time, integer, short, long, double, boolean (array, object, map, byte are refused)'),
+    xdmType: choice(SETTING_CHOICES.xdmType, 'XDM type of the source: string, enum, date, date-time, integer, short, long, double, boolean (array, object, map, byte are refused)'),
     target: text.describe('Marketo field (REST name), e.g. firstName'),
   })
   .strict();
@@ -185,16 +204,16 @@ export const destinationSchema = z
     aep: z
       .object({
         imsOrgId: z.string().optional().describe("the AEP IMS org (default: the org mapped to the instance, else a fixed one)"),
-        permissions: z.array(z.string()).optional().describe("the AEP user's permissions (default: all that Person Sync needs)"),
+        permissions: z.array(choice(AEP_PERMISSIONS, 'an AEP permission')).optional().describe("the AEP user's permissions (default: all that Person Sync needs)"),
       })
       .strict()
       .optional(),
-    writePath: z.string().optional().describe('rest (default) or data-ingestion'),
-    multipleEmails: z.string().optional().describe('primary-or-first (default), first or reject'),
-    onExit: z.string().optional().describe('ignore (default) or update'),
-    matching: z.string().optional().describe('auto (default) or lookup'),
+    writePath: choice(SETTING_CHOICES.writePath, 'rest (default) or data-ingestion').optional(),
+    multipleEmails: choice(SETTING_CHOICES.multipleEmails, 'primary-or-first (default), first or reject').optional(),
+    onExit: choice(SETTING_CHOICES.onExit, 'ignore (default) or update').optional(),
+    matching: choice(SETTING_CHOICES.matching, 'auto (default) or lookup').optional(),
     readBack: z.boolean().optional(),
-    percent: z.string().optional().describe('round (default) or reject'),
+    percent: choice(SETTING_CHOICES.percent, 'round (default) or reject').optional(),
     pacing: numbers.optional(),
     retry: numbers.optional(),
     batch: numbers.optional(),
