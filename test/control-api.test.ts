@@ -170,6 +170,36 @@ describe('control plane: reset, snapshot, log, errors, admin token', () => {
     expect((await t.http.get(`/__sim/instances/${ID}/leads`)).body.total).toBe(1);
   });
 
+  it('PUT /snapshot checks every part: a damaged snapshot is 400 naming the part and nothing changes (it used to load and answer 500 later)', async () => {
+    const t = testSim({ leads: 2 });
+    const h = { Authorization: `Bearer ${await t.token()}` };
+    const snap = (await t.http.get('/__sim/snapshot')).body;
+    type Snap = typeof snap;
+    const cases: [string, (s: Snap) => void, string, string][] = [
+      ['lead in a missing partition', (s) => (s.instances[0].leads[0][1] = 99), 'instances[0].leads[0][1]', 'no partition with id 99'],
+      ['lead value not a scalar', (s) => (s.instances[0].leads[0][4].email = { a: 1 }), 'instances[0].leads[0][4].email', 'must be a string, number, boolean or null'],
+      ['lead value of an unknown field', (s) => (s.instances[0].leads[0][4].colour = 'red'), 'instances[0].leads[0][4].colour', 'no such field'],
+      ['lead id counter behind', (s) => (s.instances[0].counters.nextLeadId = 1), 'instances[0].counters.nextLeadId', 'must be greater than 2, the highest lead id in use'],
+      ['activity id counter behind', (s) => (s.instances[0].counters.nextActivityId = 2), 'instances[0].counters.nextActivityId', 'must be greater than 2, the highest activity id in use'],
+      ['limits of the wrong type', (s) => (s.instances[0].settings.limits = { enabled: 'yes' }), 'instances[0].settings.limits.enabled', 'Invalid input: expected boolean, received string'],
+      ['dedupe rule null', (s) => (s.instances[0].settings.dedupe = null), 'instances[0].settings.dedupe', 'Invalid input: expected object, received null'],
+      ['unknown permission', (s) => (s.instances[0].roles[0].permissions = ['Everything']), 'instances[0].roles[0].permissions[0]', 'Invalid option: expected one of'],
+      ['workspace on a missing partition', (s) => (s.instances[0].workspaces[0].partitionIds = [7]), 'instances[0].workspaces[0].partitionIds[0]', 'no partition with id 7'],
+      ['service of a missing user', (s) => (s.instances[0].services[0].userEmail = 'nobody@x'), 'instances[0].services[0].userEmail', "no user 'nobody@x'"],
+      ['duplicate field', (s) => s.instances[0].fields.push(s.instances[0].fields[0]), `instances[0].fields[${snap.instances[0].fields.length}]`, 'duplicate field name'],
+      ['clock beyond 9999', (s) => (s.clock.now = '+275760-09-13T00:00:00.000Z'), 'clock.now', 'must be an ISO date between 1970 and 9999'],
+    ];
+    for (const [what, damage, field, message] of cases) {
+      const copy = structuredClone(snap);
+      damage(copy);
+      const res = await t.http.put('/__sim/snapshot').send(copy);
+      expect([what, res.status, res.body.field, res.body.message]).toEqual([what, 400, field, expect.stringContaining(`invalid snapshot: ${field}: ${message}`)]);
+    }
+    // Nothing changed: the same snapshot, a working clock and API.
+    expect({ ...(await t.http.get('/__sim/snapshot')).body, savedAt: snap.savedAt }).toEqual(snap);
+    expect((await t.http.get('/rest/v1/lead/1.json').set(h)).body.result).toHaveLength(1);
+  });
+
   it('GET /log filters by instance, kind and client, and pages with after/limit', async () => {
     const t = testSim();
     const h = { Authorization: `Bearer ${await t.token()}` };

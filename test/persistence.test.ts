@@ -30,6 +30,14 @@ async function token(s: Simulator, clientId: string, secret: string): Promise<st
   return res.body.access_token as string;
 }
 
+/** A well-formed state file whose first lead sits in a partition that does not exist. */
+function damagedState(): string {
+  const state = sim(undefined).control.snapshot();
+  state.instances[0].leads = [[1, 99, T0, T0, { email: 'a@x.com' }]];
+  state.instances[0].counters.nextLeadId = 2;
+  return JSON.stringify(state);
+}
+
 describe('persistence (--data FILE)', () => {
   it('state survives a restart: leads, activities, partitions, services, blocks, settings and tokens', async () => {
     const file = join(tmp(), 'state.json');
@@ -84,13 +92,14 @@ describe('persistence (--data FILE)', () => {
     expect(existsSync(join(dir, 'state.json'))).toBe(false);
   });
 
-  it('a corrupt file, a foreign JSON file and an unknown version are refused and left untouched', () => {
+  it('a corrupt file, a foreign JSON file, an unknown version and a damaged state are refused and left untouched', () => {
     const dir = tmp();
     const cases: [string, string, string][] = [
       ['corrupt.json', '{"format":"marketo-engage-emulator-state","version":1,"instances":[', 'the data file is corrupt (not valid JSON'],
       ['foreign.json', '{"hello":"world"}', "the data file cannot be loaded (format: not an emulator state (expected format 'marketo-engage-emulator-state', found null))"],
       ['future.json', '{"format":"marketo-engage-emulator-state","version":2,"instances":[]}', 'the data file cannot be loaded (version: unknown format version 2; this emulator reads version 1)'],
       ['empty.json', '', 'the data file is corrupt (not valid JSON: Unexpected end of JSON input)'],
+      ['dangling.json', damagedState(), 'the data file cannot be loaded (instances[0].leads[0][1]: no partition with id 99)'],
     ];
     for (const [name, text, why] of cases) {
       const file = join(dir, name);
