@@ -141,3 +141,85 @@ describe('lead table over the sort indexes', () => {
     expect(views.detail(state, 999)).toBeNull();
   });
 });
+
+describe('sliced builds (the emulator keeps serving while a large index is built)', () => {
+  /** An instance with `n` leads whose emails collide, miss and differ in case, plus an EMEA partition. */
+  function busyInstance(n: number) {
+    const { state, ctx } = freshInstance(0);
+    const emea = createPartition(state, { name: 'EMEA' });
+    const random = new Random('sliced');
+    for (let i = 0; i < n; i++) {
+      const r = random.int(20);
+      const email = r === 0 ? null : `${r < 3 ? 'Same' : `u${random.int(n)}`}@x${random.int(7)}.example`;
+      insertLead(state, i % 4 === 0 ? emea.id : 1, email === null ? { firstName: 'No email' } : { email }, ctx);
+    }
+    return { state, ctx, emea, random };
+  }
+
+  const emailKey = (state: InstanceState) => (id: number) => {
+    const v = state.leads.get(id)!.values.email;
+    return typeof v === 'string' ? v.trim().toLowerCase() : null;
+  };
+
+  it('gives the event loop a turn between slices, and what is written meanwhile is in the table when it is done', async () => {
+    const { state, ctx, emea, random } = busyInstance(12_000);
+    const views = new LeadViews({ sliceMs: 0 });
+    let done = false;
+    const prepared = views.prepare(state, { sort: 'email', searchField: 'email' }).then(() => (done = true));
+    let turns = 0;
+    while (!done) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (done) break;
+      turns++;
+      const lead = state.leads.get(1 + random.int(12_000));
+      const pick = turns % 4;
+      if (pick === 0) insertLead(state, 1, { email: `new${turns}@a.example` }, ctx);
+      else if (lead && pick === 1) updateLead(state, lead, { email: `AAA${turns}@changed.example` }, ctx);
+      else if (lead && pick === 2) moveLead(state, lead, emea, ctx);
+      else if (lead) removeLead(state, lead, ctx);
+    }
+    await prepared;
+    // Collecting, sorting runs, merging and splitting 12k leads yield dozens of times.
+    expect(turns).toBeGreaterThan(20);
+    const all = views.table(state, { partitionId: null, sort: 'email', dir: 'asc', offset: 0, limit: 500, searchField: 'email' });
+    expect(all.total).toBe(state.leads.size);
+    expect(all.rows.map((r) => r.id)).toEqual(expectedOrder(state, null, emailKey(state)).slice(0, 500));
+    const inEmea = views.table(state, { partitionId: emea.id, sort: 'email', dir: 'desc', offset: 100, limit: 500, searchField: 'email' });
+    expect(inEmea.rows.map((r) => r.id)).toEqual(expectedOrder(state, emea.id, emailKey(state)).reverse().slice(100, 600));
+    expect(views.index(state, 'email').builds).toBe(1);
+  });
+
+  it('shares one build between concurrent requests for the same column and builds nothing for a search by id', async () => {
+    const { state } = busyInstance(5_000);
+    const views = new LeadViews({ sliceMs: 0 });
+    await Promise.all([
+      views.prepare(state, { sort: 'lastName', searchField: 'email' }),
+      views.prepare(state, { sort: 'lastName', searchField: 'email' }),
+      views.prepare(state, { sort: 'email', q: '42', searchField: 'id' }),
+    ]);
+    expect(views.index(state, 'lastName').builds).toBe(1);
+    // The id search needs no index: email is built only now, on first use.
+    expect(views.index(state, 'email').builds).toBe(1);
+    await views.prepare(state, { sort: 'company', q: 'same', searchField: 'email' });
+    expect(views.index(state, 'email').builds).toBe(1);
+  });
+
+  it('links a large activity log in slices without linking an activity twice when two catch-ups interleave', async () => {
+    const { state, ctx } = busyInstance(20_000);
+    const views = new LeadViews({ sliceMs: 0 });
+    let done = 0;
+    const both = [views.prepareDetail(state), views.prepareDetail(state)].map((p) => p.then(() => done++));
+    let turns = 0;
+    while (done < 2) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turns++;
+      updateLead(state, state.leads.get(3)!, { city: `City ${turns}` }, ctx);
+    }
+    await Promise.all(both);
+    expect(turns).toBeGreaterThan(2);
+    const detail = views.detail(state, 3, 1000)!;
+    const expected = state.activities.filter((a) => a.leadId === 3).reverse();
+    expect(detail.activityCount).toBe(expected.length);
+    expect(detail.activities.map((a) => a.id)).toEqual(expected.map((a) => a.id));
+  });
+});

@@ -8,7 +8,7 @@ import type { Runtime } from '../runtime.js';
 import { ControlError, parseInput } from '../control/errors.js';
 import { fieldSchemaView } from './fields-view.js';
 import { SORT_FIELDS } from './lead-sort-index.js';
-import { SEARCH_FIELDS } from './leads-view.js';
+import { SEARCH_FIELDS, type LeadTableQuery } from './leads-view.js';
 import { LiveHub } from './live-hub.js';
 import { OUTCOMES } from './runs.js';
 import { listScenarios, runBuiltInScenario } from './scenarios.js';
@@ -67,29 +67,30 @@ export function createUiApi(runtime: Runtime, ui: UiState): express.Router {
   const api = express.Router();
   const hub = new LiveHub(runtime, ui);
 
-  api.get('/instances/:munchkinId/leads', (req, res) => {
+  api.get('/instances/:munchkinId/leads', async (req, res) => {
     const state = instanceOf(runtime, req);
     const q = parseInput(leadTableSchema, query(req), 'query');
     if (q.partition !== 'all' && !partitionById(state, q.partition)) {
       throw new ControlError(404, `no partition with id ${q.partition} in ${state.munchkinId}`, 'partition');
     }
-    res.json(
-      ui.leads.table(state, {
-        partitionId: q.partition === 'all' ? null : q.partition,
-        sort: q.sort,
-        dir: q.dir,
-        offset: q.offset,
-        limit: q.limit,
-        q: q.q,
-        searchField: q.field,
-      }),
-    );
+    const tableQuery: LeadTableQuery = {
+      partitionId: q.partition === 'all' ? null : q.partition,
+      sort: q.sort,
+      dir: q.dir,
+      offset: q.offset,
+      limit: q.limit,
+      q: q.q,
+      searchField: q.field,
+    };
+    await ui.leads.prepare(state, tableQuery);
+    res.json(ui.leads.table(state, tableQuery));
   });
 
-  api.get('/instances/:munchkinId/leads/:leadId', (req, res) => {
+  api.get('/instances/:munchkinId/leads/:leadId', async (req, res) => {
     const state = instanceOf(runtime, req);
     const leadId = positiveId(String(req.params.leadId), 'leadId');
     const q = parseInput(leadDetailSchema, query(req), 'query');
+    await ui.leads.prepareDetail(state);
     const detail = ui.leads.detail(state, leadId, q.activities);
     if (!detail) throw new ControlError(404, `no lead ${leadId} in ${state.munchkinId}`, 'leadId');
     res.json(detail);

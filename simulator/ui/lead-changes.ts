@@ -14,12 +14,7 @@ export class LeadChangeCursor {
   private nextLeadIdSeen = 0;
 
   poll(state: InstanceState): 'rebuild' | number[] {
-    const stale =
-      state !== this.state ||
-      state.index !== this.index ||
-      state.activities.length < this.activitiesSeen ||
-      state.counters.nextLeadId < this.nextLeadIdSeen;
-    if (stale) {
+    if (this.stale(state)) {
       this.mark(state);
       return 'rebuild';
     }
@@ -30,10 +25,26 @@ export class LeadChangeCursor {
     return [...ids];
   }
 
-  private mark(state: InstanceState): void {
+  /** Without moving the cursor: 'rebuild', or at most how many leads changed since the last poll. */
+  behind(state: InstanceState): 'rebuild' | number {
+    if (this.stale(state)) return 'rebuild';
+    return state.activities.length - this.activitiesSeen + (state.counters.nextLeadId - this.nextLeadIdSeen);
+  }
+
+  /** From here on: a build reads the store after marking, and the next poll names what changed while it ran. */
+  mark(state: InstanceState): void {
     this.state = state;
     this.index = state.index;
     this.activitiesSeen = state.activities.length;
     this.nextLeadIdSeen = state.counters.nextLeadId;
+  }
+
+  private stale(state: InstanceState): boolean {
+    return (
+      state !== this.state ||
+      state.index !== this.index ||
+      state.activities.length < this.activitiesSeen ||
+      state.counters.nextLeadId < this.nextLeadIdSeen
+    );
   }
 }

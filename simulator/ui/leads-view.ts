@@ -85,14 +85,44 @@ export class LeadViews {
   private readonly indexes = new WeakMap<InstanceState, Map<SortField, LeadSortIndex>>();
   private readonly lookups = new WeakMap<InstanceState, ActivityLookup>();
 
+  /** `sliceMs`: how long a slice of a build may hold the event loop (tests pass 0: one slice per yield). */
+  constructor(private readonly options: { sliceMs?: number } = {}) {}
+
   /** The sort index of a column, caught up with the store (built on first use). */
   index(state: InstanceState, field: SortField): LeadSortIndex {
+    const index = this.indexOf(state, field);
+    index.sync(state);
+    return index;
+  }
+
+  /**
+   * Builds or catches up, in slices, the indexes a table query reads, so `table()` then answers at once; at 1M leads
+   * the first sort by a column takes seconds and the emulator keeps serving other clients meanwhile.
+   */
+  async prepare(state: InstanceState, query: Pick<LeadTableQuery, 'sort' | 'q' | 'searchField'>): Promise<void> {
+    const q = query.q?.trim() ?? '';
+    if (q !== '' && query.searchField === 'id') return;
+    // A search reads the searched column's index (and re-sorts its matches from the leads themselves).
+    return this.indexOf(state, q === '' ? query.sort : query.searchField).prepare(state, this.options.sliceMs);
+  }
+
+  /** Links a large activity log in slices before the first `detail()`. */
+  prepareDetail(state: InstanceState): Promise<void> {
+    return this.lookupOf(state).prepare(state, this.options.sliceMs);
+  }
+
+  private indexOf(state: InstanceState, field: SortField): LeadSortIndex {
     let byField = this.indexes.get(state);
     if (!byField) this.indexes.set(state, (byField = new Map()));
     let index = byField.get(field);
     if (!index) byField.set(field, (index = new LeadSortIndex(field)));
-    index.sync(state);
     return index;
+  }
+
+  private lookupOf(state: InstanceState): ActivityLookup {
+    let lookup = this.lookups.get(state);
+    if (!lookup) this.lookups.set(state, (lookup = new ActivityLookup()));
+    return lookup;
   }
 
   table(state: InstanceState, query: LeadTableQuery): LeadTablePage {
@@ -136,9 +166,7 @@ export class LeadViews {
   detail(state: InstanceState, leadId: number, activityLimit = 200): LeadDetail | null {
     const lead = state.leads.get(leadId);
     if (!lead) return null;
-    let lookup = this.lookups.get(state);
-    if (!lookup) this.lookups.set(state, (lookup = new ActivityLookup()));
-    const { activities, total } = lookup.forLead(state, leadId, activityLimit);
+    const { activities, total } = this.lookupOf(state).forLead(state, leadId, activityLimit);
     const fields = state.fields
       .filter((f) => lead.values[f.name] !== undefined || f.blockedSources.length > 0)
       .map((f) => ({ name: f.name, displayName: f.displayName, dataType: f.dataType, value: lead.values[f.name] ?? null, blockedSources: f.blockedSources }));
