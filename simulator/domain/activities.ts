@@ -1,7 +1,7 @@
 // The activity log: the types Marketo lists, the activities the emulator writes (12, 13, 37, 100), and date paging tokens.
 import { base32 } from 'rfc4648';
 import type { FieldDef, FieldValue } from './fields.js';
-import type { Activity, ChangedField, InstanceState, Lead } from './instance.js';
+import type { Activity, ActivityAttribute, ChangedField, InstanceState, Lead } from './instance.js';
 
 export const NEW_LEAD = 12;
 export const CHANGE_DATA_VALUE = 13;
@@ -67,20 +67,29 @@ function append(state: InstanceState, lead: Lead, activity: Omit<Activity, 'id' 
   return full;
 }
 
+/**
+ * New Lead attributes depend on the write context only, so the leads of one call (or one seeding) share one
+ * read-only array: a million seeded leads would otherwise hold a million copies (about 370 bytes each).
+ */
+const newLeadAttributes = new WeakMap<WriteContext, readonly ActivityAttribute[]>();
+const NO_FIELDS: readonly ChangedField[] = Object.freeze([]);
+
 /** New Lead (12): attribute names are lowercase on instances, as recorded (hull/hull-connectors fixtures). */
 export function logNewLead(state: InstanceState, lead: Lead, ctx: WriteContext): Activity {
-  return append(state, lead, {
-    activityDate: ctx.now,
-    activityTypeId: NEW_LEAD,
-    attributes: [
-      { name: 'Created Date', value: new Date(ctx.now).toISOString().slice(0, 10) },
-      { name: 'Source Type', value: ctx.inputSource },
-      { name: 'api method name', value: ctx.apiMethod },
-      { name: 'modifying user', value: ctx.userEmail },
-      { name: 'request id', value: ctx.requestId },
-    ],
-    fields: [],
-  });
+  let attributes = newLeadAttributes.get(ctx);
+  if (!attributes) {
+    attributes = Object.freeze(
+      [
+        { name: 'Created Date', value: new Date(ctx.now).toISOString().slice(0, 10) },
+        { name: 'Source Type', value: ctx.inputSource },
+        { name: 'api method name', value: ctx.apiMethod },
+        { name: 'modifying user', value: ctx.userEmail },
+        { name: 'request id', value: ctx.requestId },
+      ].map((a) => Object.freeze(a)),
+    );
+    newLeadAttributes.set(ctx, attributes);
+  }
+  return append(state, lead, { activityDate: ctx.now, activityTypeId: NEW_LEAD, attributes, fields: NO_FIELDS });
 }
 
 /** Change Data Value (13): one activity per changed field, with old and new values and the writer's source. */

@@ -143,9 +143,10 @@ export interface Activity {
   activityTypeId: number;
   primaryAttributeValueId?: number;
   primaryAttributeValue?: string;
-  attributes: ActivityAttribute[];
+  /** Read-only: New Lead activities of one write share one array. */
+  attributes: readonly ActivityAttribute[];
   /** Lead-change detail (Change Data Value; `[]` for New Lead). */
-  fields?: ChangedField[];
+  fields?: readonly ChangedField[];
 }
 
 export interface TokenRecord {

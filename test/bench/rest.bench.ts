@@ -14,6 +14,7 @@ const BATCH = 300;
 const BATCHES_PER_ROUND = 20;
 const ROUNDS = 5;
 const LOOKUPS = 20_000;
+const SEEDED = 100_000;
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -140,11 +141,21 @@ function lookups(sim: Simulator, loadedCount: number): { email: number; id: numb
   };
 }
 
+/** Heap per lead as `--leads N` seeds them: faker values plus each lead's New Lead activity. */
+function seededHeapPerLead(count: number): number {
+  const before = settleMemory().heapUsed;
+  const sim = createSimulator({ seed: 3, leads: count, limits: { enabled: false }, clock: new SimClock({ start: '2026-11-02T15:00:00Z', frozen: true }) });
+  const after = settleMemory().heapUsed;
+  if (sim.runtime.firstInstance().activities.length !== count) throw new Error('seeding did not log one New Lead per lead');
+  return (after - before) / count;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export const bench: Benchmark = {
   name: 'REST core: createOrUpdate throughput at 10k vs 1M leads, memory per lead, indexed lookups',
   async run(): Promise<BenchRow[]> {
+    const seeded = seededHeapPerLead(SEEDED);
     const smallLoad = loaded(SMALL);
     const before = settleMemory();
     const largeLoad = loaded(LARGE);
@@ -179,6 +190,7 @@ export const bench: Benchmark = {
         { metric: '1M throughput as a share of 10k (median of paired rounds)', value: `${(ratio * 100).toFixed(1)}%`, target: 'within 25% (>= 75%)', ok: ratio >= 0.75 },
         { metric: 'resident memory per lead at 1M (RSS delta over the load)', value: (after.rss - before.rss) / LARGE, unit: 'bytes' },
         { metric: 'JS heap per lead at 1M (heapUsed delta over the load)', value: (after.heapUsed - before.heapUsed) / LARGE, unit: 'bytes' },
+        { metric: `JS heap per lead seeded by --leads (faker values, New Lead activity; ${SEEDED.toLocaleString('en-US')})`, value: seeded, unit: 'bytes' },
         { metric: 'lookup by email (dedupe key), 10k / 1M, best of 3', value: fmt('email'), unit: 'µs' },
         { metric: 'Get Leads by filterType=id, 10k / 1M, best of 3', value: fmt('id'), unit: 'µs' },
         { metric: 'Get Leads by a custom string field, 10k / 1M, best of 3', value: fmt('custom'), unit: 'µs' },
