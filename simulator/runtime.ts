@@ -172,6 +172,8 @@ export class Runtime {
   }
 
   addServiceTo(state: InstanceState, spec: ServiceDefinition): Service {
+    // Services own their API user's role by name, so a second service of that name would rewrite the first's permissions.
+    if (state.services.some((s) => s.name === spec.name)) throw new Error(`service '${spec.name}' already exists`);
     const permissions = spec.permissions?.map((p) => normalizePermission(p)).filter((p): p is ApiPermission => p !== undefined);
     return addService(state, { ...spec, permissions }, this.random.credentials);
   }

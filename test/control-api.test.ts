@@ -78,7 +78,13 @@ describe('control plane: partitions, workspaces, services, leads', () => {
     const w = await t.http.post(`/__sim/instances/${ID}/workspaces`).send({ name: 'NA', partitions: ['North America', 'Default'], primaryPartition: 'North America' });
     expect([w.status, w.body]).toEqual([201, { id: 2, name: 'NA', description: '', partitions: ['North America', 'Default'], primaryPartition: 'North America' }]);
     const badWs = await t.http.post(`/__sim/instances/${ID}/workspaces`).send({ name: 'X', partitions: ['Nope'] });
-    expect([badWs.status, badWs.body.message]).toEqual([400, "partitions: partition 'Nope' does not exist"]);
+    expect([badWs.status, badWs.body.field, badWs.body.message]).toEqual([400, 'partitions[0]', "partitions[0]: partition 'Nope' does not exist"]);
+    const dupWs = await t.http.post(`/__sim/instances/${ID}/workspaces`).send({ name: 'NA', partitions: ['Default'] });
+    expect([dupWs.status, dupWs.body.field, dupWs.body.message]).toEqual([400, 'name', "name: workspace 'NA' already exists"]);
+    const badPrimary = await t.http.post(`/__sim/instances/${ID}/workspaces`).send({ name: 'Y', partitions: ['Default'], primaryPartition: 'North America' });
+    expect([badPrimary.status, badPrimary.body.field]).toEqual([400, 'primaryPartition']);
+    const unknownKey = await t.http.post(`/__sim/instances/${ID}/partitions`).send({ name: 'Z', colour: 'red' });
+    expect([unknownKey.status, unknownKey.body.field, unknownKey.body.message]).toEqual([400, 'colour', 'invalid partition: (root): Unrecognized key: "colour"']);
     const moved = await t.http.patch(`/__sim/instances/${ID}/workspaces/NA`).send({ partitions: ['Default'] });
     expect(moved.body).toMatchObject({ partitions: ['Default'], primaryPartition: 'Default' });
     expect((await t.http.patch(`/__sim/instances/${ID}/workspaces/Nope`).send({ partitions: ['Default'] })).status).toBe(404);
@@ -98,6 +104,12 @@ describe('control plane: partitions, workspaces, services, leads', () => {
     expect([bad.status, bad.body.field]).toEqual([400, 'permissions[0]']);
     const taken = await t.http.post(`/__sim/instances/${ID}/services`).send({ name: 'Y', clientId });
     expect(taken.status).toBe(409);
+    // A second service of the same name would share (and rewrite) the first one's role: refused, the first one unchanged.
+    const twin = await t.http.post(`/__sim/instances/${ID}/services`).send({ name: 'AEP', permissions: ['Read-Only Person'] });
+    expect([twin.status, twin.body]).toEqual([409, { error: 'conflict', field: 'name', message: "name: service 'AEP' already exists" }]);
+    expect(t.sim.control.listServices(ID).find((s) => s.name === 'AEP')?.permissions).toEqual(['Read-Write Person']);
+    const twins = await t.http.post('/__sim/instances').send({ munchkinId: '111-AAA-111', services: [{ name: 'A' }, { name: 'A' }] });
+    expect([twins.status, twins.body.field, twins.body.message]).toEqual([400, 'services[1]', "invalid instance definition: services[1]: service 'A' already exists"]);
     expect((await t.http.get(`/__sim/instances/${ID}/services`)).body).toHaveLength(2);
     const revoked = await t.http.delete(`/__sim/instances/${ID}/tokens`).query({ clientId });
     expect(revoked.body).toEqual({ revoked: 1 });

@@ -88,7 +88,7 @@ describe('limits', () => {
     const bad = await t.http.patch(`/__sim/instances/${ID}`).send({ limits: { ratePer20s: 0 } });
     expect([bad.status, bad.body.field]).toEqual([400, 'limits.ratePer20s']);
     const unknown = await t.http.patch(`/__sim/instances/${ID}`).send({ limits: { perHour: 5 } });
-    expect([unknown.status, unknown.body.field]).toEqual([400, 'limits']);
+    expect([unknown.status, unknown.body.field]).toEqual([400, 'limits.perHour']);
     expect(unknown.body.message).toContain('perHour');
   });
 });

@@ -257,12 +257,12 @@ export function createControl(runtime: Runtime): Control {
     return state;
   }
 
-  /** Domain admin errors are bad input (400) naming the field the caller sent. */
+  /** Domain admin errors are bad input (400) naming the field the caller sent (the domain's, else `field`). */
   function admin<T>(field: string, work: () => T): T {
     try {
       return work();
     } catch (e) {
-      if (e instanceof AdminError) throw new ControlError(400, `${field}: ${e.message}`, field);
+      if (e instanceof AdminError) throw new ControlError(400, `${e.field ?? field}: ${e.message}`, e.field ?? field);
       throw e;
     }
   }
@@ -481,8 +481,7 @@ export function createControl(runtime: Runtime): Control {
       const state = instance(munchkinId);
       const body = parseInput(serviceSchema, spec, 'service');
       checkServiceSpec(state, body, '', state.workspaces.map((w) => w.name));
-      const permissions = body.permissions?.map((p) => normalizePermission(p)!);
-      const service = addService(state, { ...body, permissions }, runtime.random.credentials);
+      const service = runtime.addServiceTo(state, body);
       record(state.munchkinId, `created service '${service.name}' (${service.inputSource})`, { clientId: service.clientId });
       return serviceView(state, service);
     },
@@ -684,6 +683,7 @@ function checkServiceSpec(state: InstanceState | null, spec: z.output<typeof ser
       throw new ControlError(400, `${prefix}workspaces[${i}]: workspace '${name}' does not exist (known: ${[...known].join(', ')})`, `${prefix}workspaces[${i}]`);
     }
   });
+  if (state?.services.some((s) => s.name === spec.name)) throw new ControlError(409, `${prefix}name: service '${spec.name}' already exists`, `${prefix}name`);
   if (state && spec.clientId !== undefined && serviceByClientId(state, spec.clientId)) {
     throw new ControlError(409, `${prefix}clientId: '${spec.clientId}' is already in use`, `${prefix}clientId`);
   }

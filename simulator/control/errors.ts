@@ -30,6 +30,11 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what:
   if (parsed.success) return parsed.data;
   const problems = describeIssues(parsed.error);
   const first = parsed.error.issues[0];
-  const field = first.path.length ? problems[0].slice(0, problems[0].indexOf(':')) : undefined;
-  throw new ControlError(400, `invalid ${what}: ${problems.join('; ')}`, field);
+  // An unknown key is named by the key itself (`limits.perHour`), not by the object holding it.
+  const path = first.code === 'unrecognized_keys' ? [...first.path, first.keys[0]] : first.path;
+  throw new ControlError(400, `invalid ${what}: ${problems.join('; ')}`, path.length ? fieldPath(path) : undefined);
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
 }

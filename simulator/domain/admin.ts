@@ -3,21 +3,25 @@ import type { FieldDef } from './fields.js';
 import { partitionByName, reindexField, workspaceByName, type InstanceState, type Partition, type Workspace } from './instance.js';
 
 export class AdminError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The input key at fault (`name`, `partitions[1]`, `primaryPartition`), when the domain knows it. */
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'AdminError';
   }
 }
 
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new AdminError(message);
+function check(condition: unknown, message: string, field?: string): asserts condition {
+  if (!condition) throw new AdminError(message, field);
 }
 
 /** Admin > Workspaces & Partitions > Person Partitions > Create New Person Partition. Names are unique. */
 export function createPartition(state: InstanceState, spec: { name: string; description?: string }): Partition {
   const name = spec.name.trim();
-  check(name !== '', 'partition name must not be empty');
-  check(!partitionByName(state, name), `partition '${name}' already exists`);
+  check(name !== '', 'partition name must not be empty', 'name');
+  check(!partitionByName(state, name), `partition '${name}' already exists`, 'name');
   const partition: Partition = { id: state.counters.nextPartitionId++, name, description: spec.description ?? '' };
   state.partitions.push(partition);
   return partition;
@@ -34,8 +38,8 @@ export interface WorkspaceSpec {
 /** Admin > Workspaces & Partitions > Create Workspace, with its person partitions and primary partition. */
 export function createWorkspace(state: InstanceState, spec: WorkspaceSpec): Workspace {
   const name = spec.name.trim();
-  check(name !== '', 'workspace name must not be empty');
-  check(!workspaceByName(state, name), `workspace '${name}' already exists`);
+  check(name !== '', 'workspace name must not be empty', 'name');
+  check(!workspaceByName(state, name), `workspace '${name}' already exists`, 'name');
   const workspace: Workspace = { id: state.counters.nextWorkspaceId++, name, description: spec.description ?? '', partitionIds: [], primaryPartitionId: 0 };
   assignPartitions(state, workspace, spec.partitions, spec.primaryPartition);
   state.workspaces.push(workspace);
@@ -44,23 +48,23 @@ export function createWorkspace(state: InstanceState, spec: WorkspaceSpec): Work
 
 /** Sets which partitions a workspace can see, and its primary partition (default: the first listed). */
 export function assignPartitions(state: InstanceState, workspace: Workspace, partitionNames: string[], primary?: string): void {
-  check(partitionNames.length > 0, `workspace '${workspace.name}' needs at least one partition`);
-  const ids = partitionNames.map((n) => {
+  check(partitionNames.length > 0, `workspace '${workspace.name}' needs at least one partition`, 'partitions');
+  const ids = partitionNames.map((n, i) => {
     const p = partitionByName(state, n);
-    check(p, `partition '${n}' does not exist`);
+    check(p, `partition '${n}' does not exist`, `partitions[${i}]`);
     return p.id;
   });
   const primaryName = primary ?? partitionNames[0];
   const primaryPartition = partitionByName(state, primaryName);
-  check(primaryPartition, `partition '${primaryName}' does not exist`);
-  check(ids.includes(primaryPartition.id), `the primary partition '${primaryName}' must be one of the workspace's partitions`);
+  check(primaryPartition, `partition '${primaryName}' does not exist`, 'primaryPartition');
+  check(ids.includes(primaryPartition.id), `the primary partition '${primaryName}' must be one of the workspace's partitions`, 'primaryPartition');
   workspace.partitionIds = [...new Set(ids)];
   workspace.primaryPartitionId = primaryPartition.id;
 }
 
 export function fieldOrThrow(state: InstanceState, name: string): FieldDef {
   const field = state.fieldByName.get(name);
-  check(field, `field '${name}' does not exist`);
+  check(field, `field '${name}' does not exist`, 'field');
   return field;
 }
 
