@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs, UsageError } from '../scenarios/runner/cli-args.js';
+import { findScenarioFiles, loadScenarioFiles, loadScenarioText } from '../scenarios/runner/load.js';
+import { selectScenarios } from '../scenarios/runner/suite.js';
+import { runScenario } from '../scenarios/runner/run.js';
 
 const TSX = join('node_modules', '.bin', 'tsx');
 
@@ -76,6 +79,27 @@ describe('scenarios CLI', () => {
     const nothing = cli(join(dir, 'missing-*.yaml'));
     expect(nothing.code).toBe(1);
     expect(nothing.stdout).toContain('no scenario files match this path');
+  });
+
+  it("README's complete scenario file passes, and each command it shows parses and finds its files", async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Scenario suites'), readme.indexOf('### The runner'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+    const { scenarios, errors } = loadScenarioText(yaml, 'README.md');
+    expect(errors).toEqual([]);
+    const report = await runScenario(scenarios[0]);
+    expect(report.failures).toEqual([]);
+    expect(report.status).toBe('passed');
+
+    const commands = [...section.matchAll(/^npm run scenarios(?: -- (.*?))?\s*(?:#.*)?$/gm)].map((m) => m[1] ?? '');
+    expect(commands.length).toBeGreaterThanOrEqual(5);
+    for (const command of commands) {
+      const args = [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]);
+      const flags = parseCliArgs(args);
+      const found = await findScenarioFiles(flags.paths);
+      expect(found.unmatched, command).toEqual([]);
+      expect(selectScenarios(loadScenarioFiles(found.files).scenarios, flags.tags, flags.grep).length, command).toBeGreaterThan(0);
+    }
   });
 
   it('parses flags, and names the flag at fault', () => {
