@@ -12,19 +12,19 @@ import type { Runtime } from './runtime.js';
 const PREFIX_RE = /^\/(\d{3}-[A-Za-z]{3}-\d{3})(\/.*)?$/;
 const HOST_RE = /^(\d{3}-[A-Za-z]{3}-\d{3})\.mktorest\.com(:\d+)?$/i;
 
-export type Resolved = { instance: InstanceState; path: string } | { unknown: string } | null;
+export type Resolved = { instance: InstanceState; path: string } | { unknown: string; path: string } | null;
 
 /** `/123-ABC-456/rest/...`, `Host: 123-abc-456.mktorest.com`, or the root (first instance). */
 export function resolveInstance(runtime: Runtime, host: string | undefined, path: string): Resolved {
   const prefixed = PREFIX_RE.exec(path);
   if (prefixed) {
     const instance = runtime.instance(prefixed[1]);
-    return instance ? { instance, path: prefixed[2] ?? '/' } : { unknown: prefixed[1] };
+    return instance ? { instance, path: prefixed[2] ?? '/' } : { unknown: prefixed[1], path: prefixed[2] ?? '/' };
   }
   const byHost = host ? HOST_RE.exec(host) : null;
   if (byHost) {
     const instance = runtime.instance(byHost[1]);
-    return instance ? { instance, path } : { unknown: byHost[1] };
+    return instance ? { instance, path } : { unknown: byHost[1], path };
   }
   return { instance: runtime.firstInstance(), path };
 }
@@ -78,10 +78,10 @@ export function createApp(runtime: Runtime, parts: AppParts = {}): express.Expre
         at: new Date(runtime.clock.now()).toISOString(),
         munchkinId: resolved.unknown.toUpperCase(),
         kind: 'request',
-        message: `${req.method} ${path} -> 614 unknown Munchkin ID '${resolved.unknown}'`,
+        message: `${req.method} ${resolved.path} -> 614 unknown Munchkin ID '${resolved.unknown}'`,
         requestId,
         method: req.method,
-        path,
+        path: resolved.path,
         status: 200,
         code: '614',
       });

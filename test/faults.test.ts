@@ -117,6 +117,27 @@ describe('faults', () => {
     expect(res.body.success).toBe(true);
   });
 
+  it('a write held by latency or a race window is dated when it is made, not when the call arrived', async () => {
+    const t = testSim();
+    const h = await bearer(t);
+    t.sim.control.faults.add({ latencyMs: 30_000, match: { path: '/rest/v1/leads.json' } });
+    const slow = t.http.post('/rest/v1/leads.json').set(h).send({ input: [{ email: 'slow@x.com' }] }).then((r) => r);
+    await vi.waitFor(() => expect(t.sim.control.clock.get().pendingTimers).toBe(1));
+    await t.sim.control.clock.advance(30_000);
+    expect((await slow).body.result).toEqual([{ id: 1, status: 'created' }]);
+    t.sim.control.faults.add({ upsertRace: { windowMs: 500 } });
+    const raced = t.http.post('/rest/v1/leads.json').set(h).send({ input: [{ email: 'slow@x.com', title: 'CTO' }] }).then((r) => r);
+    await vi.waitFor(() => expect(t.sim.control.clock.get().pendingTimers).toBe(1));
+    await t.sim.control.clock.advance(500);
+    expect((await raced).body.result).toEqual([{ id: 1, status: 'updated' }]);
+    expect(t.sim.control.listLeads(ID).leads[0]).toMatchObject({ createdAt: '2026-11-02T15:00:30Z', updatedAt: '2026-11-02T15:00:30Z' });
+    const dates = t.sim.runtime.instance(ID)!.activities.map((a) => [a.activityTypeId, new Date(a.activityDate).toISOString()]);
+    expect(dates).toEqual([
+      [12, '2026-11-02T15:00:30.000Z'],
+      [13, '2026-11-02T15:00:30.500Z'],
+    ]);
+  });
+
   it('latency on an auto-advancing clock passes instantly in real time and moves the clock', async () => {
     const clock = new SimClock({ start: T0, frozen: true, autoAdvance: true });
     const t = testSim({ clock });

@@ -333,7 +333,7 @@ describe('Instances: path prefix, Host header, root', () => {
     const byHost = await t.http.get('/rest/v1/leads/partitions.json').set('Host', '999-zzz-999.mktorest.com');
     expect(byHost.body.errors).toEqual([{ code: '614', message: 'Invalid Subscription' }]);
     const logged = t.sim.runtime.log.query({ requestId: byPrefix.body.requestId }).entries;
-    expect(logged[0].message).toBe("GET /999-ZZZ-999/rest/v1/leads/partitions.json -> 614 unknown Munchkin ID '999-ZZZ-999'");
+    expect(logged[0]).toMatchObject({ munchkinId: '999-ZZZ-999', path: '/rest/v1/leads/partitions.json', message: "GET /rest/v1/leads/partitions.json -> 614 unknown Munchkin ID '999-ZZZ-999'" });
   });
 
   it('answers paths outside REST, Identity and the control plane with a JSON 404', async () => {

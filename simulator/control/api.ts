@@ -235,7 +235,10 @@ export interface Control {
   };
 
   log: {
-    /** Inspection log entries, oldest first, filtered (munchkinId, kind, clientId, requestId) and paged (`after`, `limit`). */
+    /**
+     * Inspection log entries, filtered (munchkinId, kind, clientId, requestId) and paged: oldest first by default
+     * (`after` = the previous page's `next`), or `order: 'desc'` for the newest first (`before` = the previous `next`).
+     */
     query(filter?: LogQuery): LogPage;
   };
 }

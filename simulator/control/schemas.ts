@@ -130,6 +130,8 @@ export const logQuerySchema = z
     clientId: z.string().min(1).optional(),
     requestId: z.string().min(1).optional(),
     after: intFromQuery(0, Number.MAX_SAFE_INTEGER).optional(),
+    before: intFromQuery(1, Number.MAX_SAFE_INTEGER).optional(),
+    order: z.enum(['asc', 'desc']).default('asc'),
     limit: intFromQuery(1, 1000).default(100),
   })
   .strict();

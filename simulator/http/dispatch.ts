@@ -127,15 +127,16 @@ export async function serveRest(runtime: Runtime, instance: InstanceState, route
   if (Buffer.byteLength(req.originalUrl, 'utf8') > limits.maxUriBytes) {
     req.resume();
     sendGatewayError(res, 414);
-    logRequest(runtime, instance, req, 414, null, requestId, undefined);
+    logRequest(runtime, instance, req, instancePath(req), 414, null, requestId, undefined);
     return;
   }
   const raw = await readBody(req, res, limits.maxBodyBytes);
   if (raw === null) {
-    logRequest(runtime, instance, req, 413, null, requestId, undefined);
+    logRequest(runtime, instance, req, instancePath(req), 413, null, requestId, undefined);
     return;
   }
   const url = new URL(req.url, 'http://localhost');
+  const path = normalizePath(url.pathname);
   let body: ParsedBody | MarketoError;
   try {
     body = parseBody(raw, req.headers['content-type']);
@@ -144,10 +145,10 @@ export async function serveRest(runtime: Runtime, instance: InstanceState, route
   }
   const method = effectiveMethod(req, url.searchParams, body);
   const params = new Params(url.searchParams, bodyParams(body, method));
-  const target = { api: 'rest' as const, munchkinId: instance.munchkinId, method, path: normalizePath(url.pathname), clientId: peekClientId(instance, req, params) };
+  const target = { api: 'rest' as const, munchkinId: instance.munchkinId, method, path, clientId: peekClientId(instance, req, params) };
   const injected = injectFault(runtime, instance, req, res, target, requestId);
   if (injected.done) {
-    logRequest(runtime, instance, req, injected.status, injected.code, requestId, injected.clientId);
+    logRequest(runtime, instance, req, path, injected.status, injected.code, requestId, injected.clientId);
     return;
   }
 
@@ -165,7 +166,7 @@ export async function serveRest(runtime: Runtime, instance: InstanceState, route
         clientId: caller.service.clientId,
         requestId,
         method: req.method,
-        path: url.pathname,
+        path,
       });
     }
     const admitted = runtime.limits(instance.munchkinId).admit(now);
@@ -178,7 +179,7 @@ export async function serveRest(runtime: Runtime, instance: InstanceState, route
         clientId: caller.service.clientId,
         requestId,
         method: req.method,
-        path: url.pathname,
+        path,
         code: admitted.code,
       });
       throw new MarketoError(admitted);
@@ -186,15 +187,17 @@ export async function serveRest(runtime: Runtime, instance: InstanceState, route
     admission = admitted;
     // Injected latency waits on the instance clock while holding its concurrency slot (a frozen clock must be advanced).
     if (injected.latencyMs) await runtime.clock.release(runtime.clock.sleep(injected.latencyMs));
-    const route = router.match(method, normalizePath(url.pathname));
+    const route = router.match(method, path);
     if ('code' in route) throw new MarketoError(route);
     if (!hasPermission(instance, caller.service, route.op.permissions)) throw new MarketoError(ERR.ACCESS_DENIED);
     if (body instanceof MarketoError) throw body;
+    const authenticated = caller;
     const service = caller.service;
-    const call: RestCall = {
+    // Read when the handler runs: a write held by injected latency or a race window is dated when it is made.
+    const call = (served: number): RestCall => ({
       runtime,
       instance,
-      caller,
+      caller: authenticated,
       actor: {
         readPartitions: accessiblePartitions(instance, service, 'read'),
         writePartitions: accessiblePartitions(instance, service, 'write'),
@@ -203,13 +206,13 @@ export async function serveRest(runtime: Runtime, instance: InstanceState, route
       query: method === 'GET' ? params.without('_method', 'access_token') : new Params(url.searchParams).without('_method', 'access_token'),
       body,
       requestId,
-      now,
-      context: (apiMethod) => ({ now, inputSource: service.inputSource, userEmail: service.userEmail, requestId, apiMethod }),
-    };
+      now: served,
+      context: (apiMethod) => ({ now: served, inputSource: service.inputSource, userEmail: service.userEmail, requestId, apiMethod }),
+    });
     const reply: Reply =
       injected.raceWindowMs !== undefined && route.op.name === 'syncLeads'
-        ? await withUpsertRace(runtime, instance, injected.raceWindowMs, () => route.op.handle(call))
-        : await route.op.handle(call);
+        ? await withUpsertRace(runtime, instance, injected.raceWindowMs, () => route.op.handle(call(runtime.clock.now())))
+        : await route.op.handle(call(runtime.clock.now()));
     sendJson(res, 200, successBody(requestId, reply));
   } catch (e) {
     const reasons = e instanceof MarketoError ? e.reasons : [ERR.SYSTEM_ERROR];
@@ -220,6 +223,8 @@ export async function serveRest(runtime: Runtime, instance: InstanceState, route
         kind: 'request',
         message: `unexpected error: ${(e as Error).message}`,
         requestId,
+        method: req.method,
+        path,
         data: { stack: (e as Error).stack },
       });
     }
@@ -227,20 +232,25 @@ export async function serveRest(runtime: Runtime, instance: InstanceState, route
     sendJson(res, 200, failureBody(requestId, reasons));
   } finally {
     admission?.finish(code);
-    logRequest(runtime, instance, req, 200, code, requestId, caller?.service.clientId);
+    logRequest(runtime, instance, req, path, 200, code, requestId, caller?.service.clientId);
   }
+}
+
+/** The call's path inside its instance (`/rest/v1/leads.json`, whichever way the instance was reached); the log keeps the Munchkin ID apart. */
+function instancePath(req: Request): string {
+  return normalizePath(new URL(req.url, 'http://localhost').pathname);
 }
 
 function logRequest(
   runtime: Runtime,
   instance: InstanceState,
   req: Request,
+  path: string,
   status: number,
   code: string | null,
   requestId: string,
   clientId: string | undefined,
 ): void {
-  const path = req.originalUrl.split('?')[0];
   runtime.log.append({
     at: new Date(runtime.clock.now()).toISOString(),
     munchkinId: instance.munchkinId,

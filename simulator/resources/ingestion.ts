@@ -129,8 +129,9 @@ export function createIngestionRouter(runtime: Runtime): express.Router {
   router.post('/:munchkinId/persons', async (req: Request, res: Response) => {
     const munchkinId = String(req.params.munchkinId);
     const requestId = runtime.random.requestIds.alphanumeric(32);
-    const path = `/subscriptions/${munchkinId}/persons`;
     const instance = runtime.instance(munchkinId);
+    // The documented path names the Munchkin ID; logged (and matched by faults) with it in canonical upper case.
+    const path = `/subscriptions/${instance?.munchkinId ?? munchkinId.toUpperCase()}/persons`;
     let clientId: string | undefined;
     const answer = (status: number, code: string | null, body?: unknown) => {
       if (body === undefined) {
@@ -148,7 +149,8 @@ export function createIngestionRouter(runtime: Runtime): express.Router {
     const injected = injectFault(runtime, instance, req, res, { api: 'ingestion', munchkinId: instance.munchkinId, method: 'POST', path, clientId: peekClientId(instance, req) }, requestId);
     if (injected.done) {
       req.resume();
-      return log(instance, munchkinId, `POST ${path} -> ${injected.status}${injected.code ? ` ${injected.code}` : ''}`, { requestId, method: 'POST', path, status: injected.status });
+      const { status, code, clientId: claimed } = injected;
+      return log(instance, munchkinId, `POST ${path} -> ${status}${code ? ` ${code}` : ''}`, { clientId: claimed, requestId, method: 'POST', path, status, ...(code ? { code } : {}) });
     }
     let raw: Buffer;
     try {
