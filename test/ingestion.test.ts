@@ -154,4 +154,24 @@ describe('Data Ingestion: POST /subscriptions/{munchkinId}/persons', () => {
     expect((await post()).status).toBe(202);
     expect((await post()).body).toEqual({ error_code: '4290801', message: 'Daily quota reached' });
   });
+
+  it('a request accepted before a reset or a snapshot restore is not applied to the new state', async () => {
+    const t = await setup();
+    const snapshot = t.sim.control.snapshot();
+    const before = await t.http.post(PATH).set('X-Mkto-User-Token', t.aepToken).send({ persons: [{ email: 'old@x.com' }] });
+    expect(before.status).toBe(202);
+    t.sim.control.restore(snapshot);
+    await t.sim.control.clock.advance(PROCESSING_DELAY_MS.normal);
+    expect(t.sim.control.listLeads(ID).total).toBe(0);
+    const requestId = before.headers['x-request-id'];
+    expect(t.sim.control.log.query({ kind: 'ingestion', requestId }).entries.at(-1)?.message).toBe(
+      `request ${requestId} dropped: instance ${ID} was replaced by a snapshot restore before it was processed`,
+    );
+    // The restored state takes new requests (its tokens came back with it).
+    const after = await t.http.post(PATH).set('X-Mkto-User-Token', t.aepToken).send({ persons: [{ email: 'new@x.com' }] });
+    expect(after.status).toBe(202);
+    t.sim.control.reset();
+    await t.sim.control.clock.advance(PROCESSING_DELAY_MS.normal);
+    expect([t.sim.control.listLeads(ID).total, t.sim.control.clock.get().pendingTimers]).toEqual([0, 0]);
+  });
 });

@@ -92,11 +92,12 @@ export function createIngestionRouter(runtime: Runtime): express.Router {
   const log = (instance: InstanceState | undefined, munchkinId: string, message: string, extra: Record<string, unknown> = {}) =>
     runtime.log.append({ at: new Date(runtime.clock.now()).toISOString(), munchkinId: instance?.munchkinId ?? munchkinId.toUpperCase(), message, kind: 'request', ...extra });
 
-  function process(munchkinId: string, job: PersonsJob, service: Service): void {
-    const instance = runtime.instance(munchkinId);
+  function process(instance: InstanceState, job: PersonsJob, service: Service): void {
     const at = () => new Date(runtime.clock.now()).toISOString();
-    if (!instance) {
-      runtime.log.append({ at: at(), munchkinId, kind: 'ingestion', message: `request ${job.requestId} dropped: instance ${munchkinId} no longer exists`, requestId: job.requestId });
+    // A snapshot restore replaced the state the request was accepted against (reset cancels pending requests outright).
+    if (runtime.instance(instance.munchkinId) !== instance) {
+      const message = `request ${job.requestId} dropped: instance ${instance.munchkinId} was replaced by a snapshot restore before it was processed`;
+      runtime.log.append({ at: at(), munchkinId: instance.munchkinId, kind: 'ingestion', message, clientId: service.clientId, requestId: job.requestId });
       return;
     }
     const ctx: WriteContext = { now: runtime.clock.now(), inputSource: service.inputSource, userEmail: service.userEmail, requestId: job.requestId, apiMethod: 'syncPersons' };
@@ -202,7 +203,7 @@ export function createIngestionRouter(runtime: Runtime): express.Router {
         cancel: () => undefined,
         run: () => {
           pending.delete(entry);
-          process(instance.munchkinId, job, service);
+          process(instance, job, service);
         },
       };
       entry.cancel = runtime.clock.schedule(PROCESSING_DELAY_MS[job.priority], entry.run);
