@@ -3,7 +3,7 @@ import type { LoadedScenario } from './load.js';
 import { lineOf, type Failure } from './match.js';
 import { blankReport, type ScenarioReport, type StepReport } from './report.js';
 import type { Step } from './schema.js';
-import { buildWorld, clearFaults, GivenError, injectFault, takeBaseline, type World } from './world.js';
+import { buildWorld, clearFaults, injectFault, takeBaseline, type World } from './world.js';
 import { formatDuration, parseDuration } from './scenario-clock.js';
 import { callMarketo, tokenForCall } from './steps/marketo.js';
 import { mapOrg } from './steps/org-mapping.js';
@@ -103,7 +103,14 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
       if (connect.status === 'error') return;
     }
     if (connector?.started && connector.refusals.length === 0) {
-      const drain = await timed('drain (after the last step)', async () => connector!.drain('when'), w);
+      const drain = await timed(
+        'drain (after the last step)',
+        async () => {
+          await connector!.drain();
+          return [];
+        },
+        w,
+      );
       report.steps.push(drain);
       if (drain.status === 'error') return;
     }
@@ -160,7 +167,7 @@ async function timed(label: string, work: () => Promise<Failure[]>, world?: Worl
   } catch (e) {
     if (e instanceof Timeout) throw e;
     if (e instanceof SkipStep) return { label, status: 'skipped', wallMs: now() - t0, virtualMs: (world?.clock.now() ?? v0) - v0, failures: [], error: e.message };
-    const message = e instanceof GivenError || e instanceof Error ? e.message : String(e);
+    const message = e instanceof Error ? e.message : String(e);
     return { label, status: 'error', wallMs: now() - t0, virtualMs: (world?.clock.now() ?? v0) - v0, failures: [], error: message };
   }
 }

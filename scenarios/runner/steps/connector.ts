@@ -117,19 +117,18 @@ export class ConnectorSteps {
       return [];
     }
     if (step.drain) {
-      await this.drain(at);
+      await this.drain();
       return [];
     }
     throw new Error(`${at}: not a connector step`);
   }
 
   /** Waits for scheduled backfills, then for every export to have its outcome. */
-  async drain(_at: string): Promise<Failure[]> {
-    if (!this.started) return [];
+  async drain(): Promise<void> {
+    if (!this.started) return;
     if (this.refusals.length > 0 || !this.sync) throw new SkipStep('the connector refused to start');
     await Promise.all(this.activations.filter((a) => a.state !== 'stopped').map((a) => a.backfill));
     await this.sync.drain();
-    return [];
   }
 
   /** Exports pushed that have no outcome yet. */
