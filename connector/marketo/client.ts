@@ -172,8 +172,11 @@ export class MarketoClient {
             };
       const page = await this.call<LeadRecord>(spec, slot);
       slot = undefined;
-      out.push(...(page.result ?? []));
-      nextPageToken = page.moreResult ? page.nextPageToken : undefined;
+      const rows = page.result ?? [];
+      out.push(...rows);
+      // Get Leads may send nextPageToken without moreResult; a repeated token would loop forever.
+      const more = page.moreResult ?? rows.length > 0;
+      nextPageToken = more && page.nextPageToken && page.nextPageToken !== nextPageToken ? page.nextPageToken : undefined;
     } while (nextPageToken);
     return out;
   }
