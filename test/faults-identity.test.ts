@@ -34,7 +34,16 @@ describe('faults on Identity', () => {
     const t = testSim();
     t.sim.control.faults.add({ drop: true, match: { path: '/identity/*' } });
     await expect(t.http.get('/identity/oauth/token').query(tokenQuery(t))).rejects.toThrow(/socket hang up|ECONNRESET/);
-    t.sim.control.faults.add({ error: '611', match: { path: '/identity/oauth/token' }, times: 1 });
+    // A fault that could never fire is refused, naming what to change (it used to be accepted and sit there unfired).
+    const envelope = await t.http.post('/__sim/faults').send({ error: '611', match: { path: '/identity/oauth/token' } });
+    expect([envelope.status, envelope.body.field, envelope.body.message]).toEqual([
+      400,
+      'error',
+      "error: '611' is a Marketo REST code (it fires on /rest paths only); /identity/oauth/token never answers it; this fault could never fire",
+    ]);
+    const revoke = await t.http.post('/__sim/faults').send({ revokeToken: true, match: { path: '/identity/oauth/token' } });
+    expect([revoke.status, revoke.body.field]).toEqual([400, 'match.path']);
+    t.sim.control.faults.add({ error: '611', match: { path: '/*' }, times: 1 });
     const res = await t.http.get('/identity/oauth/token').query(tokenQuery(t));
     expect(res.status).toBe(200);
     expect(t.sim.control.faults.list()).toEqual([expect.objectContaining({ effect: { kind: 'error', code: '611' }, fired: 0 })]);

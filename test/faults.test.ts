@@ -218,6 +218,23 @@ describe('faults', () => {
     expect([prob.status, prob.body.field]).toEqual([400, 'probability']);
     const inst = await t.http.post('/__sim/faults').send({ error: '606', match: { munchkinId: '999-XYZ-999' } });
     expect(inst.status).toBe(404);
+    // Faults that could never fire are refused.
+    const never: [object, string, string][] = [
+      [{ error: '429001', match: { path: '/rest/v1/leads.json' } }, 'error', "error: '429001' is a Data Ingestion error_code (it fires on /subscriptions/{munchkinId}/persons only); /rest/v1/leads.json never answers it; this fault could never fire"],
+      [{ error: '606', match: { path: `/subscriptions/${ID}/persons` } }, 'error', `error: '606' is a Marketo REST code (it fires on /rest paths only); /subscriptions/${ID}/persons never answers it; this fault could never fire`],
+      [{ upsertRace: true, match: { path: '/rest/v1/lead/1.json' } }, 'match.path', 'match.path: the upsert race window only applies to POST /rest/v1/leads.json (Sync Leads); this fault could never fire'],
+      [{ upsertRace: true, match: { method: 'GET' } }, 'match.method', 'match.method: the upsert race window only applies to POST /rest/v1/leads.json (Sync Leads); this fault could never fire'],
+    ];
+    for (const [body, field, message] of never) {
+      const res = await t.http.post('/__sim/faults').send(body);
+      expect([res.status, res.body.field, res.body.message]).toEqual([400, field, message]);
+    }
+    // A race window on a wildcard path is not spent by calls other than Sync Leads.
+    const race = t.sim.control.faults.add({ upsertRace: true, match: { path: '/rest/*' }, times: 1 });
+    const deleted = await t.http.post('/rest/v1/leads/delete.json').set(await bearer(t)).send({ input: [{ id: 1 }] });
+    expect(deleted.body.success).toBe(true);
+    expect(t.sim.control.faults.list()).toEqual([expect.objectContaining({ id: race.id, fired: 0, remaining: 1 })]);
+    t.sim.control.faults.clear();
     t.sim.control.faults.add({ drop: true });
     t.sim.control.faults.add({ latencyMs: 5 });
     expect((await t.http.delete('/__sim/faults')).body).toEqual({ removed: 2 });

@@ -24,7 +24,7 @@ import { insertLead, parseInsertRecord, readValue } from '../domain/leads.js';
 import { keyOf, type FieldValue } from '../domain/fields.js';
 import { revokeTokens } from '../domain/tokens.js';
 import { OrgMappingError, removeOrgMapping, setOrgMapping } from '../domain/org-mapping.js';
-import { KNOWN_REST_FAULT_CODES, isIngestionCode, type Fault, type FaultEffect } from '../domain/faults.js';
+import { KNOWN_REST_FAULT_CODES, isIngestionCode, unreachableFault, type Fault, type FaultEffect } from '../domain/faults.js';
 import { restoreState, snapshotState, SnapshotError, type StateSnapshot } from '../domain/snapshot.js';
 import { applyRestored } from '../store/apply-snapshot.js';
 import type { LimitUsage } from '../http/limits.js';
@@ -648,6 +648,8 @@ export function createControl(runtime: Runtime): Control {
         const body = parseInput(faultSchema, spec, 'fault');
         if (body.match.munchkinId) instance(body.match.munchkinId);
         const effect = faultEffect(body);
+        const unreachable = unreachableFault(effect, body.match);
+        if (unreachable) throw new ControlError(400, `${unreachable.field}: ${unreachable.message}; this fault could never fire`, unreachable.field);
         const fault = runtime.faults.add({ match: body.match, effect, times: body.times, probability: body.probability });
         record(body.match.munchkinId?.toUpperCase() ?? '*', `fault ${fault.id} added: ${effect.kind}`, { fault });
         return fault;

@@ -111,13 +111,49 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+/** The one call Sync Leads answers: the upsert race window applies to it alone. */
+const SYNC_LEADS = { method: 'POST', path: '/rest/v1/leads.json' };
+
 function appliesTo(effect: FaultEffect, match: FaultMatch, target: FaultTarget): boolean {
   // Identity is only hit by faults that name its path, and only by gateway-level effects (it has no envelope).
   if (target.api === 'identity') return match.path !== undefined && (effect.kind === 'http' || effect.kind === 'latency' || effect.kind === 'drop');
   if (effect.kind === 'error') return isIngestionCode(effect.code) === (target.api === 'ingestion');
-  if (effect.kind === 'upsertRace') return target.api === 'rest';
+  if (effect.kind === 'upsertRace') return target.api === 'rest' && target.method.toUpperCase() === SYNC_LEADS.method && target.path === SYNC_LEADS.path;
   return true;
 }
+
+function apiOf(path: string): FaultTarget['api'] {
+  if (path === '/identity' || path.startsWith('/identity/')) return 'identity';
+  return path.startsWith('/subscriptions/') ? 'ingestion' : 'rest';
+}
+
+/**
+ * Why a fault could never fire, naming the key to change, or null: its effect does not apply to the calls its
+ * literal path (no `*`) and method can name (a Data Ingestion code on a REST path, an envelope error on Identity, a
+ * race window off Sync Leads). Wildcard paths are not judged: they may match calls of several APIs.
+ */
+export function unreachableFault(effect: FaultEffect, match: FaultMatch): { field: string; message: string } | null {
+  const method = match.method?.toUpperCase();
+  if (effect.kind === 'upsertRace') {
+    if (method !== undefined && method !== SYNC_LEADS.method) return { field: 'match.method', message: `the upsert race window only applies to ${SYNC_LEADS.method} ${SYNC_LEADS.path} (Sync Leads)` };
+    if (match.path !== undefined && !match.path.includes('*') && stripMunchkin(match.path) !== SYNC_LEADS.path) {
+      return { field: 'match.path', message: `the upsert race window only applies to ${SYNC_LEADS.method} ${SYNC_LEADS.path} (Sync Leads)` };
+    }
+    return null;
+  }
+  if (match.path === undefined || match.path.includes('*')) return null;
+  const path = stripMunchkin(match.path);
+  const api = apiOf(path);
+  const probe: FaultTarget = { api, munchkinId: '', method: method ?? 'POST', path };
+  if (appliesTo(effect, { ...match, path }, probe)) return null;
+  if (effect.kind === 'error') {
+    const what = isIngestionCode(effect.code) ? 'a Data Ingestion error_code (it fires on /subscriptions/{munchkinId}/persons only)' : 'a Marketo REST code (it fires on /rest paths only)';
+    return { field: 'error', message: `'${effect.code}' is ${what}; ${path} never answers it` };
+  }
+  return { field: 'match.path', message: `${path} is an Identity path: only httpStatus, latencyMs and drop apply there (use revokeToken or error 601 on a REST path to exercise re-authentication)` };
+}
+
+const stripMunchkin = (path: string) => path.replace(/^\/\d{3}-[A-Za-z]{3}-\d{3}(?=\/)/, '');
 
 /** The live faults of one emulator. Consulting draws from the seeded source only for probabilistic faults that match. */
 export class FaultEngine {
@@ -130,10 +166,10 @@ export class FaultEngine {
     const match: FaultMatch = { ...spec.match };
     if (match.munchkinId) match.munchkinId = match.munchkinId.toUpperCase();
     if (match.method) match.method = match.method.toUpperCase();
-    if (match.path) match.path = match.path.replace(/^\/\d{3}-[A-Za-z]{3}-\d{3}(?=\/)/, '');
+    if (match.path) match.path = stripMunchkin(match.path);
     if (spec.effect.kind === 'upsertRace') {
-      match.method ??= 'POST';
-      match.path ??= '/rest/v1/leads.json';
+      match.method ??= SYNC_LEADS.method;
+      match.path ??= SYNC_LEADS.path;
     }
     const probability = spec.probability ?? 1;
     // One-shot by default; a probabilistic fault or a race window stays until cleared unless `times` is given.
