@@ -33,6 +33,51 @@ function wrongCopy(): string {
   return wrong.replace('name: Blocked fields are set when empty and kept when not', 'name: Blocked fields (wrong on purpose)');
 }
 
+/** Jenkins' junit-10.xsd (xunit-plugin), element by element: allowed attributes, required ones, allowed children. */
+const JUNIT_10: Record<string, { attrs: string[]; required?: string[]; children: string[] }> = {
+  testsuites: { attrs: ['name', 'time', 'tests', 'failures', 'errors'], children: ['testsuite'] },
+  testsuite: {
+    attrs: ['name', 'tests', 'failures', 'errors', 'group', 'time', 'skipped', 'timestamp', 'hostname', 'id', 'package', 'file', 'log', 'url'],
+    required: ['name', 'tests', 'failures', 'errors'],
+    children: ['testsuite', 'properties', 'testcase', 'system-out', 'system-err'],
+  },
+  testcase: {
+    attrs: ['name', 'time', 'classname', 'group'],
+    required: ['name'],
+    children: ['skipped', 'error', 'failure', 'rerunFailure', 'rerunError', 'flakyFailure', 'flakyError', 'system-out', 'system-err'],
+  },
+  failure: { attrs: ['type', 'message'], children: ['#text'] },
+  error: { attrs: ['type', 'message'], children: ['#text'] },
+  skipped: { attrs: ['type', 'message'], children: ['#text'] },
+  'system-out': { attrs: [], children: ['#text'] },
+  'system-err': { attrs: [], children: ['#text'] },
+};
+const SUREFIRE_TIME = /^(([0-9]{0,3},)*[0-9]{3}|[0-9]{0,3})*(\.[0-9]*)?$/;
+
+/** What in `xml` junit-10.xsd would refuse (an empty list when it validates). */
+function junit10Problems(xml: string): string[] {
+  type Node = Record<string, unknown> & { ':@'?: Record<string, string> };
+  const tree = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', ignoreDeclaration: true }).parse(xml) as Node[];
+  const problems: string[] = [];
+  const walk = (nodes: Node[], parent: string) => {
+    for (const node of nodes) {
+      const name = Object.keys(node).find((k) => k !== ':@')!;
+      const allowed = parent === '' ? ['testsuites', 'testsuite'] : JUNIT_10[parent].children;
+      if (!allowed.includes(name)) problems.push(`<${name}> inside <${parent || 'document'}>`);
+      if (name === '#text') continue;
+      const rule = JUNIT_10[name];
+      if (!rule) continue;
+      const attrs = node[':@'] ?? {};
+      for (const a of Object.keys(attrs)) if (!rule.attrs.includes(a)) problems.push(`<${name}> has attribute '${a}'`);
+      for (const a of rule.required ?? []) if (attrs[a] === undefined) problems.push(`<${name}> lacks attribute '${a}'`);
+      if ((name === 'testsuite' || name === 'testsuites') && attrs.time !== undefined && !SUREFIRE_TIME.test(attrs.time)) problems.push(`<${name}> time '${attrs.time}'`);
+      walk(node[name] as Node[], name);
+    }
+  };
+  walk(tree, '');
+  return problems;
+}
+
 describe('scenario reports', () => {
   it('a deliberately wrong expectation fails with the expected and actual side by side', async () => {
     const dir = tempDir({ 'copy/blocked-fields-wrong.yaml': wrongCopy() });
@@ -135,6 +180,11 @@ then:
     const report = await runSuite({ cwd: dir, paths: ['mix'], jobs: 1 });
     const xml = formatJunit(report);
     expect(XMLValidator.validate(xml)).toBe(true);
+    expect(junit10Problems(xml)).toEqual([]);
+    expect(junit10Problems('<testsuites><testsuite name="s" tests="1" failures="0" errors="0"><testcase name="c" file="x.yaml" line="3"/></testsuite></testsuites>')).toEqual([
+      "<testcase> has attribute 'file'",
+      "<testcase> has attribute 'line'",
+    ]);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase'].includes(name) }).parse(xml);
     const root = doc.testsuites;
     expect(root).toMatchObject({ name: 'scenarios', tests: '3', failures: '1', errors: '1' });
@@ -157,7 +207,7 @@ then:
     expect(Object.keys(byName).sort()).toEqual(['Audience exit changes nothing in Marketo', 'Blocked fields (wrong on purpose)', 'mix/broken.yaml (could not be loaded)']);
     expect(byName['Blocked fields (wrong on purpose)']).toMatchObject({
       classname: 'mix.wrong',
-      file: 'mix/wrong.yaml',
+      'system-out': expect.stringMatching(/^file: mix\/wrong\.yaml:1\ntags: blocks\n/),
       failure: { message: 'then.leads[0].values: lead #1 (email "kim@example.com") differs in title', type: 'ExpectationFailed' },
     });
     expect((byName['Blocked fields (wrong on purpose)'] as { failure: { '#text': string } }).failure['#text']).toContain('title: Intern       ≠ title: CTO');
@@ -176,7 +226,7 @@ then:
       loadErrors: [],
       totals: { total: 1, passed: 1, failed: 0, errors: 0, invalid: 0 },
     };
-    expect(formatJunit(report)).toContain('<testcase name="Outside" classname="tmp.qa.outside" file="../../tmp/qa/outside.yaml"');
+    expect(formatJunit(report)).toContain('<testcase name="Outside" classname="tmp.qa.outside" time="0.000">');
   });
 
   it('the JSON report carries every step with its wall and virtual timings', async () => {

@@ -1,4 +1,6 @@
 // The JUnit XML reporter: a testsuite per file, a testcase per scenario (failures with both sides), load errors as errors.
+// Elements and attributes are those of Jenkins' junit-10.xsd (a testcase has only name, classname and time: its file
+// and line go in system-out, as pytest's xunit2 does).
 import type { RunReport, ScenarioReport } from '../report.js';
 import { sideBySide } from './side-by-side.js';
 
@@ -26,7 +28,7 @@ function className(file: string): string {
 }
 
 function testcase(s: ScenarioReport): string {
-  const head = `    <testcase${attrs({ name: s.name, classname: className(s.file), file: s.file, line: s.line, time: seconds(s.wallMs) })}>`;
+  const head = `    <testcase${attrs({ name: s.name, classname: className(s.file), time: seconds(s.wallMs) })}>`;
   const body: string[] = [];
   if (s.status === 'error') {
     body.push(`      <error${attrs({ message: s.error ?? 'error', type: 'ScenarioError' })}>${xmlEscape(s.error ?? '')}</error>`);
@@ -36,7 +38,7 @@ function testcase(s: ScenarioReport): string {
     body.push(`      <failure${attrs({ message: `${first.at}: ${first.message}`, type: 'ExpectationFailed' })}>${xmlEscape(detail)}</failure>`);
   }
   const steps = s.steps.map((st) => `${st.status.padEnd(7)} ${st.label} ${Math.round(st.wallMs)} ms (virtual +${st.virtualMs} ms)`).join('\n');
-  body.push(`      <system-out>${xmlEscape(`tags: ${s.tags.join(', ') || '-'}\nseed: ${s.seed}\nemulator start-up: ${s.startupMs.toFixed(1)} ms\n${steps}`)}</system-out>`);
+  body.push(`      <system-out>${xmlEscape(`file: ${s.file}:${s.line}\ntags: ${s.tags.join(', ') || '-'}\nseed: ${s.seed}\nemulator start-up: ${s.startupMs.toFixed(1)} ms\n${steps}`)}</system-out>`);
   return `${head}\n${body.join('\n')}\n    </testcase>`;
 }
 
@@ -53,7 +55,7 @@ export function formatJunit(report: RunReport): string {
     if (loadErrors.length > 0) {
       const text = loadErrors.map((e) => `${e.file}:${e.line}:${e.column} ${e.field ? `${e.field}: ` : ''}${e.message}`).join('\n');
       cases.push(
-        `    <testcase${attrs({ name: `${file} (could not be loaded)`, classname: className(file), file, line: loadErrors[0].line, time: '0.000' })}>\n` +
+        `    <testcase${attrs({ name: `${file} (could not be loaded)`, classname: className(file), time: '0.000' })}>\n` +
           `      <error${attrs({ message: text.split('\n')[0], type: 'InvalidScenarioFile' })}>${xmlEscape(text)}</error>\n    </testcase>`,
       );
     }
