@@ -6,12 +6,18 @@ export interface ConnectorClock {
   sleep(ms: number): Promise<void>;
   /** Marks work in flight, so an auto-advancing virtual clock does not jump while an HTTP call runs. */
   track?<T>(work: Promise<T>): Promise<T>;
+  /** Runs `fire` after `ms` unless cancelled; request timeouts use it (without it they run on real time). */
+  schedule?(ms: number, fire: () => void): () => void;
 }
 
 /** Real time: Date.now and setTimeout. */
 export const realClock: ConnectorClock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+  schedule: (ms, fire) => {
+    const timer = setTimeout(fire, Math.max(0, ms));
+    return () => clearTimeout(timer);
+  },
 };
 
 /** A float in [0, 1). */

@@ -110,6 +110,18 @@ describe('retryable faults injected through the emulator', () => {
     ]);
   });
 
+  it('times a call out after requestTimeoutMs on the virtual clock and repeats it', async () => {
+    const { sim, sync, events } = await connected({ requestTimeoutMs: 120_000 });
+    sim.sim.control.faults.add({ match: SYNC, latencyMs: 130_000, times: 1 });
+    const result = await sync.push(profileExport('ann@example.com')).done;
+    expect(result).toMatchObject({ status: 'created', leadId: 1 });
+    const [retry] = events.filter((e) => e.type === 'retry');
+    expect(retry).toMatchObject({ code: 'network', attempt: 1, throttled: false });
+    expect(result.finishedAt - result.receivedAt).toBe(120_000 + retry.delayMs);
+    expect(events.find((e) => e.type === 'call' && e.code === 'network')).toMatchObject({ durationMs: 120_000 });
+    expect(sim.sim.control.listLeads(MUNCHKIN).total).toBe(1);
+  });
+
   it('waits out injected latency on the virtual clock', async () => {
     const { sim, sync } = await connected();
     sim.sim.control.faults.add({ match: SYNC, latencyMs: 45_000, times: 1 });

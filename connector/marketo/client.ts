@@ -355,17 +355,26 @@ export class MarketoClient {
     });
   }
 
+  /** One HTTP exchange, timed out after requestTimeoutMs on the injected clock (virtual time in tests). */
   private async send(method: string, url: string, body: string | undefined, contentType: string | undefined, headers: Record<string, string>): Promise<RawAnswer> {
+    const { clock, requestTimeoutMs } = this.options;
+    const controller = new AbortController();
+    const cancel = clock.schedule?.(requestTimeoutMs, () => controller.abort(new DOMException('no answer within the request timeout', 'TimeoutError')));
+    const signal = cancel ? controller.signal : AbortSignal.timeout(requestTimeoutMs);
     const work = (async () => {
       const res = await this.options.fetch(url, {
         method,
         headers: { Accept: 'application/json', ...(contentType ? { 'Content-Type': contentType } : {}), ...headers },
         body,
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+        signal,
       });
       return { status: res.status, text: await res.text(), headers: res.headers };
     })();
-    return tracked(this.options.clock, work);
+    try {
+      return await tracked(clock, work);
+    } finally {
+      cancel?.();
+    }
   }
 
   private readEnvelope<T>(raw: RawAnswer): Envelope<T> {
