@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -153,7 +153,7 @@ async function startChild(args: string[]): Promise<{ child: ChildProcess; url: s
 const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 describe('persistence in a real process', () => {
-  it('SIGTERM right after a change loses nothing', async () => {
+  it('SIGTERM right after a change loses nothing', { timeout: 60_000 }, async () => {
     const file = join(tmp(), 'state.json');
     const { child, url } = await startChild(['--leads', '0', '--data', file]);
     const res = await fetch(`${url}/__sim/instances/${ID}/leads`, {
@@ -169,7 +169,8 @@ describe('persistence in a real process', () => {
     expect([...state.instances[0].leads.values()].map((l) => l.values.email)).toEqual(['last@x.com']);
   });
 
-  it('kill -9 during heavy writes leaves a file that loads', async () => {
+  // Generous timeouts: a child process boots through tsx, which takes many seconds on a loaded 2-core CI machine.
+  it('kill -9 during heavy writes leaves a file that loads', { timeout: 120_000 }, async () => {
     const file = join(tmp(), 'state.json');
     const { child, url } = await startChild(['--leads', '0', '--data', file, '--seed', '5']);
     const config = await (await fetch(`${url}/__sim/instances/${ID}/services`)).json() as { clientId: string; clientSecret: string }[];
@@ -190,12 +191,22 @@ describe('persistence in a real process', () => {
         }).catch(() => undefined);
       }
     };
-    const writers = [writer(), writer(), writer(), writer()];
-    // Wait until the file has been rewritten with leads in it at least twice, while the writers keep going.
-    let sizes = new Set<number>();
-    while (sizes.size < 3) {
-      await new Promise((r) => setTimeout(r, 50));
-      if (existsSync(file)) sizes.add(readFileSync(file).length);
+    const writers = [writer(), writer()];
+    // Each atomic write renames a new file over the old one. Kill while a later write is in flight (steno's temp file
+    // exists) once a version with leads is on disk, or else after the third version with leads.
+    const temp = join(file, '..', '.state.json.tmp');
+    const emptySize = statSync(file).size;
+    const versions = new Set<string>();
+    let withLeads = 0;
+    const deadline = Date.now() + 90_000;
+    while (!(withLeads >= 1 && existsSync(temp)) && withLeads < 3) {
+      if (Date.now() > deadline) throw new Error(`${withLeads} version(s) of the data file with leads in 90 s`);
+      await new Promise((r) => setTimeout(r, 5));
+      const now = statSync(file);
+      const version = `${now.ino}:${now.mtimeMs}:${now.size}`;
+      if (versions.has(version)) continue;
+      versions.add(version);
+      if (now.size > emptySize + 10_000) withLeads++;
     }
     child.kill('SIGKILL');
     await exited(child);
