@@ -108,6 +108,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const started = now();
   const sync = createPersonSync(config, io.deps);
   io.stderr.write(`Person Sync "${config.name}" -> ${config.endpoint} (partition '${config.partition}', dedup on ${config.dedupFields.join(' + ')})\n`);
+  // Preflight retries (an unreachable host) and quota pauses would otherwise be silent waits.
+  const offRetry = sync.on('retry', (e) => io.stderr.write(`retrying ${e.operation} after ${e.code} in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt})\n`));
+  sync.on('paused', (e) => io.stderr.write(`paused: ${e.code} (daily quota); calls resume at ${new Date(e.until).toISOString()}\n`));
   try {
     const report = await sync.connect();
     for (const p of report.problems) io.stderr.write(`warning: [${p.check}] ${p.message}\n`);
@@ -117,6 +120,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`preflight failed:\n${ordered.map((p) => `  ${p.severity}: [${p.check}] ${p.message}`).join('\n')}\n`);
     } else io.stderr.write(`cannot connect: ${(e as Error).message}\n`);
     return 2;
+  } finally {
+    offRetry();
   }
 
   const showBar = !opts['no-progress'] && io.stderr.isTTY === true;

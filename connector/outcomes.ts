@@ -94,7 +94,7 @@ export interface SyncCounters {
 export type PreflightSeverity = 'error' | 'warning';
 
 export interface PreflightProblem {
-  /** `aep-permissions`, `org-mapping`, `hipaa`, `credentials`, `partition`, `dedup-field`, `mapping`, ... */
+  /** `aep-permissions`, `org-mapping`, `hipaa`, `connection`, `credentials`, `api-permissions`, `partition`, `dedup-field`, `mapping` */
   check: string;
   severity: PreflightSeverity;
   message: string;

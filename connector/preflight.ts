@@ -82,7 +82,9 @@ export async function runPreflight(
   try {
     await client.getToken();
   } catch (e) {
-    error('credentials', (e as Error).message);
+    if (e instanceof MarketoCallError && e.kind === 'network') {
+      error('connection', `${e.message}; check endpoint and identity in the destination (the CLI's --base fills them in)`);
+    } else error('credentials', (e as Error).message);
     return finish();
   }
 

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,6 +132,21 @@ describe('npm run sync', () => {
     const unknown = await run(t, ['--colour']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Unknown option '--colour'");
+  });
+
+  it('says which URL cannot be reached and why, showing each retry while it tries', async () => {
+    t = await connectorSim();
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const config = destination(t, { retry: { maxAttempts: 2 } });
+    const out = await run(t, ['--config', config, '--profiles', write('unreachable.ndjson', `${JSON.stringify({ email: 'a@example.com' })}\n`), '--base', `http://127.0.0.1:${port}`]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/^retrying identity after network in \d\.\d s \(attempt 1\)$/m);
+    expect(out.stderr).toContain(
+      `error: [connection] cannot reach Identity at http://127.0.0.1:${port}/${MUNCHKIN}/identity: connection refused (nothing is listening there) (ECONNREFUSED); check endpoint and identity in the destination (the CLI's --base fills them in)`,
+    );
   });
 
   it('fills endpoints from --base: emulator paths by Munchkin ID, or a real instance host', () => {

@@ -420,9 +420,26 @@ function httpError(raw: RawAnswer): MarketoCallError {
   });
 }
 
+/** What the usual socket error codes mean, for messages a user can act on. */
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (nothing is listening there)',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  UND_ERR_SOCKET: 'connection closed',
+};
+
 function networkError(e: unknown, target: string): MarketoCallError {
   const err = e as Error & { cause?: { code?: string; message?: string } };
-  const detail = err.name === 'TimeoutError' ? 'no answer within the request timeout' : (err.cause?.code ?? err.cause?.message ?? err.message);
+  const code = err.cause?.code;
+  const detail =
+    err.name === 'TimeoutError'
+      ? 'no answer within the request timeout'
+      : code && NETWORK_CODES[code]
+        ? `${NETWORK_CODES[code]} (${code})`
+        : (code ?? err.cause?.message ?? err.message);
   return new MarketoCallError('network', `cannot reach ${target.split('?')[0]}: ${detail}`, { retryable: true, executed: 'maybe' });
 }
 
