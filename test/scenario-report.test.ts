@@ -138,6 +138,19 @@ then:
     expect(s.failures.slice(1).map((f) => f.at)).toContain('then.leads[0].values');
   });
 
+  it('a scenario that errors names the line of the key its error is about', async () => {
+    const dir = tempDir({
+      'err/given.yaml': 'name: Given typo\ngiven:\n  instances:\n    - leads:\n        - values: { email: a@example.com }\n        - values: { emial: b@example.com }\nthen:\n  leadCounts: { total: 2 }\n',
+      'err/when.yaml': 'name: Back in time\nwhen:\n  - advanceClock: 1h\n  - advanceClock: { to: "2026-11-02T15:30:00Z" }\nthen:\n  leadCounts: { total: 0 }\n',
+    });
+    const report = await runSuite({ cwd: dir, paths: ['err'], jobs: 1 });
+    expect(report.scenarios.map((s) => [s.status, s.errorLine, s.error])).toEqual([
+      ['error', 6, "given: given.instances[0].leads[1]: leads[0]: Field 'emial' not found (1006)"],
+      ['error', 4, 'when[1] advanceClock to 2026-11-02T15:30:00Z: when[1].advanceClock: 2026-11-02T15:30:00Z is before the clock\'s time (2026-11-02T16:00:00.000Z)'],
+    ]);
+    expect(formatConsole(report)).toContain("    error: err/given.yaml:6  given: given.instances[0].leads[1]: leads[0]: Field 'emial' not found (1006)");
+  });
+
   it('then.clock bounds the virtual time the steps took on both sides', async () => {
     const dir = tempDir({
       'clock/late.yaml': 'name: Too late\nwhen:\n  - advanceClock: 2h\nthen:\n  clock: { notBefore: "2026-11-02T16:00:00Z", notAfter: "2026-11-02T16:30:00Z" }\n',

@@ -16,7 +16,7 @@ export interface LoadedScenario {
   suite?: string;
   line: number;
   scenario: Scenario;
-  /** Lines of the keys under `destination`, `when` and `then` (`then.leads[1].values` -> 32): a failure names its line. */
+  /** Lines of the keys under `given`, `destination`, `when`, `then` (`then.leads[1].values` -> 32): failures name their line. */
   lines?: Record<string, number>;
 }
 
@@ -179,7 +179,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
 }
 
-/** The line of every key path under the scenario's `destination`, `when` and `then` (a few levels deep), keyed like failures' `at`. */
+/** The line of every key path under the scenario's sections (a few levels deep), keyed like failures' `at`. */
 function stepAndExpectationLines(doc: Document, lines: LineCounter, scenarioPath: readonly PropertyKey[]): Record<string, number> {
   const out: Record<string, number> = {};
   const visit = (node: unknown, path: PropertyKey[], line: number, depth: number) => {
@@ -197,7 +197,7 @@ function stepAndExpectationLines(doc: Document, lines: LineCounter, scenarioPath
   };
   const scenario = doc.getIn(scenarioPath, true);
   if (!isMap(scenario)) return out;
-  for (const section of ['destination', 'when', 'then']) {
+  for (const section of ['given', 'destination', 'when', 'then']) {
     const pair = scenario.items.find((p) => isScalar(p.key) && p.key.value === section);
     if (pair) visit(pair.value, [section], lines.linePos((pair.key as Node).range?.[0] ?? 0).line, 6);
   }

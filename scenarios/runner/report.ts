@@ -40,6 +40,8 @@ export interface ScenarioReport {
   /** Every failure of every step, in order. */
   failures: Failure[];
   error?: string;
+  /** The line of the key the error names (`given.instances[0].leads[1]: ...`), when it names one. */
+  errorLine?: number;
 }
 
 export interface RunTotals {

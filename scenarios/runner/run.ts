@@ -153,6 +153,12 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
   } else if (report.status !== 'error' && report.failures.length > 0) {
     report.status = 'failed';
   }
+  if (report.error !== undefined) {
+    const paths = report.error.match(/\b(?:given|destination|when|then)(?:\.[A-Za-z]\w*|\[\d+\])*/g) ?? [];
+    const deepest = paths.reduce((a, b) => (b.length > a.length ? b : a), '');
+    const line = deepest ? lineOf(loaded.lines, deepest) : undefined;
+    if (line !== undefined) report.errorLine = line;
+  }
   report.wallMs = now() - started;
   return report;
 }

@@ -32,7 +32,7 @@ export function formatScenario(s: ScenarioReport, options: ConsoleOptions = {}):
   const color = options.color ?? false;
   const where = s.suite ? `${s.file} [${s.suite}]` : s.file;
   const lines = [`${mark(s.status, color)} ${s.name}  ${where}:${s.line}  (${ms(s.wallMs)})`];
-  if (s.status === 'error') lines.push(`    error: ${s.error}`);
+  if (s.status === 'error') lines.push(`    error: ${s.errorLine !== undefined ? `${s.file}:${s.errorLine}  ` : ''}${s.error}`);
   for (const f of s.failures) {
     lines.push(`    ${f.line !== undefined ? `${s.file}:${f.line}  ` : ''}${f.at}: ${f.message}`);
     lines.push(indent(sideBySide(f.expected, f.actual, { color }), '      '));

@@ -31,7 +31,8 @@ function testcase(s: ScenarioReport): string {
   const head = `    <testcase${attrs({ name: s.name, classname: className(s.file), time: seconds(s.wallMs) })}>`;
   const body: string[] = [];
   if (s.status === 'error') {
-    body.push(`      <error${attrs({ message: s.error ?? 'error', type: 'ScenarioError' })}>${xmlEscape(s.error ?? '')}</error>`);
+    const where = s.errorLine !== undefined ? `${s.file}:${s.errorLine}  ` : '';
+    body.push(`      <error${attrs({ message: s.error ?? 'error', type: 'ScenarioError' })}>${xmlEscape(`${where}${s.error ?? ''}`)}</error>`);
   } else if (s.status === 'failed') {
     const first = s.failures[0];
     const detail = s.failures.map((f) => `${f.line !== undefined ? `${s.file}:${f.line}  ` : ''}${f.at}: ${f.message}\n${sideBySide(f.expected, f.actual)}`).join('\n\n');
