@@ -90,6 +90,7 @@ export function prepareRecord(message: ProfileExport, config: DestinationConfig,
   }
 
   const record: Record<string, FieldValue> = {};
+  const invalid: string[] = [];
   for (const entry of config.mapping) {
     let raw: unknown;
     if (entry.source === EMAIL_IDENTITY_SOURCE) raw = email;
@@ -99,10 +100,14 @@ export function prepareRecord(message: ProfileExport, config: DestinationConfig,
       raw = attribute.value;
     }
     const converted = convertValue(entry, fields.get(entry.target)?.dataType ?? '', raw, { percent: config.percent });
-    if (!converted.ok) return { kind: 'reject', email, notes, reason: connectorReason(REASON.INVALID_ATTRIBUTE, converted.reason) };
+    if (!converted.ok) {
+      invalid.push(converted.reason);
+      continue;
+    }
     if (converted.note) notes.push(converted.note);
     record[entry.target] = converted.value;
   }
+  if (invalid.length > 0) return { kind: 'reject', email, notes, reason: connectorReason(REASON.INVALID_ATTRIBUTE, invalid.join('; ')) };
   if (!config.mapping.some((m) => m.target === 'email')) record.email = email;
 
   const dedup: Record<string, FieldValue> = {};

@@ -170,11 +170,18 @@ describe('writing mapped attributes to Marketo', () => {
     const sync = t.connector({ mapping: [...mapping], percent: 'reject' });
     await sync.connect();
     const calls = sync.counters().calls;
-    const bad = await sync.push(profileExport('ann@example.com', { 'person.visits': '12', 'person.name.firstName': 'Ann' })).done;
+    const bad = await sync.push(profileExport('ann@example.com', { 'person.visits': '12', 'person.name.firstName': 'Ann', 'person.vip': 'yes' })).done;
     const percent = await sync.push(profileExport('bob@example.com', { 'person.share': 0.5 })).done;
+    // Every bad attribute is named, so one pass over the file fixes them all.
     expect(bad).toMatchObject({
       status: 'rejected',
-      reasons: [{ code: 'INVALID_ATTRIBUTE', source: 'connector', message: "person.visits: expected a whole number, got '12' (XDM Integer -> Marketo integer_field)" }],
+      reasons: [
+        {
+          code: 'INVALID_ATTRIBUTE',
+          source: 'connector',
+          message: "person.visits: expected a whole number, got '12' (XDM Integer -> Marketo integer_field); person.vip: expected true or false, got 'yes' (XDM Boolean -> Marketo boolean_field)",
+        },
+      ],
     });
     expect(percent.reasons[0].message).toBe('person.share: 0.5 is not a whole percentage (Marketo Percent holds integers) (XDM Double -> Marketo percent_field)');
     expect(sync.counters().calls).toBe(calls);
