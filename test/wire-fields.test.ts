@@ -249,6 +249,8 @@ describe('Create Lead Fields', () => {
     expect(ok.body.result).toHaveLength(100);
     expect(ok.body.result.every((r: { status: string }) => r.status === 'created')).toBe(true);
     expect((await admin.post(FIELDS, {})).body.errors).toEqual([{ code: '701', message: 'input cannot be blank' }]);
+    expect((await admin.post(FIELDS, { input: [] })).body.errors).toEqual([{ code: '701', message: 'input cannot be blank' }]);
+    expect((await admin.post(FIELDS, { input: { name: 'x' } })).body.errors).toEqual([{ code: '1003', message: 'input must be an array' }]);
     const std = await clientFor(t, serviceNamed(t, 'Standard only'));
     expect((await std.post(FIELDS, { input: many(1, 'std') })).body.errors).toEqual([{ code: '603', message: 'Access denied' }]);
   });
@@ -346,6 +348,8 @@ describe('Update Lead Field', () => {
     const t = testSim({ config: SCHEMA_ROLES });
     const admin = await clientFor(t);
     expect((await admin.post(field('uiField'), {})).body.errors).toEqual([{ code: '701', message: 'input cannot be blank' }]);
+    expect((await admin.post(field('uiField'), { input: [] })).body.errors).toEqual([{ code: '701', message: 'input cannot be blank' }]);
+    expect((await admin.post(field('uiField'), { input: { description: 'x' } })).body.errors).toEqual([{ code: '1003', message: 'input must be an array' }]);
     expect((await admin.post(field('uiField'), { input: [{}, {}] })).body.errors).toEqual([{ code: '1003', message: 'input must hold exactly one field' }]);
     expect((await admin.post(field('nope'), { input: [{ description: 'x' }] })).body.errors).toEqual([{ code: '1006', message: "Field 'nope' not found" }]);
     const std = await clientFor(t, serviceNamed(t, 'Standard only'));

@@ -39,11 +39,17 @@ function getLeadFieldByNameOp(call: RestCall) {
   return { result: [schemaFieldItem(found.field)] };
 }
 
-function createLeadFieldsOp(call: RestCall) {
+/** The body's `input`: a non-empty array (701 when missing or empty, 1003 when not an array). */
+function inputList(call: RestCall): unknown[] {
   const input = jsonBody(call).input;
   assert(input !== undefined && input !== null, ERR.CANNOT_BE_BLANK('input'));
   assert(Array.isArray(input), ERR.INVALID_REQUEST('input must be an array'));
   assert(input.length > 0, ERR.CANNOT_BE_BLANK('input'));
+  return input;
+}
+
+function createLeadFieldsOp(call: RestCall) {
+  const input = inputList(call);
   assert(
     input.length <= MAX_FIELDS_PER_CREATE,
     ERR.INVALID_REQUEST(`Too many fields in input (${input.length}); the maximum is ${MAX_FIELDS_PER_CREATE}`),
@@ -56,10 +62,7 @@ function updateLeadFieldOp(call: RestCall) {
   const access = schemaAccess(call);
   const found = getLeadFieldByName(call.instance, call.params.name, access);
   if ('reason' in found) throw new MarketoError(found.reason);
-  const input = jsonBody(call).input;
-  assert(input !== undefined && input !== null, ERR.CANNOT_BE_BLANK('input'));
-  assert(Array.isArray(input), ERR.INVALID_REQUEST('input must be an array'));
-  assert(input.length > 0, ERR.CANNOT_BE_BLANK('input'));
+  const input = inputList(call);
   assert(input.length === 1, ERR.INVALID_REQUEST('input must hold exactly one field'));
   return { result: [updateLeadField(call.instance, found.field, input[0])] };
 }
