@@ -209,21 +209,63 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
+/** The settings the object at `path` takes (for "did you mean"), found by walking the schema. */
+function settingsAt(path: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType | undefined = destinationSchema;
+  for (let i = 0; ; i++) {
+    for (;;) {
+      if (schema instanceof z.ZodPipe) schema = schema.in as z.ZodType;
+      else if (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault || schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
+      else break;
+    }
+    if (i === path.length) return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+    const key = path[i];
+    if (typeof key === 'number' && schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else if (typeof key === 'string' && schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[key];
+    else return [];
+  }
+}
+
+/** The known setting closest to a misspelt one (a letter case or up to two edits away). */
+function closest(key: string, known: readonly string[]): string | undefined {
+  const distance = (a: string, b: string) => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row = next;
+    }
+    return row[b.length];
+  };
+  let best: { name: string; d: number } | undefined;
+  for (const name of known) {
+    const d = name.toLowerCase() === key.toLowerCase() ? 0 : distance(key, name);
+    if (d <= 2 && (!best || d < best.d)) best = { name, d };
+  }
+  return best?.name;
+}
+
 /** Validates a destination configuration; throws ConfigError naming each bad field. */
 export function parseDestinationConfig(input: unknown): DestinationConfig {
   const parsed = destinationSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  throw new ConfigError(
-    parsed.error.issues.map((issue) => {
-      const path = formatPath(issue.path);
-      // zod's own wording for unknown keys and missing fields, rephrased to name the field.
-      if (issue.code === 'unrecognized_keys') {
-        return { path, message: `unknown setting(s): ${issue.keys.join(', ')}` };
+  const wrongType = new Set(parsed.error.issues.filter((i) => i.code === 'invalid_type').map((i) => formatPath(i.path)));
+  const issues: ConfigIssue[] = [];
+  for (const issue of parsed.error.issues) {
+    const path = formatPath(issue.path);
+    // zod's own wording for unknown keys and missing fields, rephrased to name the field.
+    if (issue.code === 'unrecognized_keys') {
+      const known = settingsAt(issue.path);
+      for (const key of issue.keys) {
+        const hint = closest(key, known);
+        issues.push({ path, message: `unknown setting '${key}'${hint ? ` (did you mean '${hint}'?)` : `; known settings: ${known.join(', ')}`}` });
       }
-      if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) return { path, message: 'is required' };
-      return { path, message: issue.message };
-    }),
-  );
+    } else if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) issues.push({ path, message: 'is required' });
+    // A value of the wrong type gets one message, not also zod's length checks meant for the right type.
+    else if (issue.code !== 'invalid_type' && wrongType.has(path)) continue;
+    else issues.push({ path, message: issue.message });
+  }
+  throw new ConfigError(issues);
 }
 
 /** Reads a YAML or JSON destination file and validates it. */

@@ -100,11 +100,31 @@ describe('destination configuration', () => {
       'mapping[1].target': 'target must be a Marketo REST field name such as firstName',
       'mapping[4]': 'each mapping entry must be an object {source, xdmType, target}',
       'batch.maxRecords': 'batch.maxRecords must be at most 300 (Marketo batch limit)',
-      '(root)': 'unknown setting(s): colour',
+      '(root)': expect.stringMatching(/^unknown setting 'colour'; known settings: name, description, munchkinId, endpoint, identity, clientId, clientSecret, aep, partition, dedupFields, mapping, /),
     });
     expect(issues({ ...valid, mapping: [{ source: 'a.b', xdmType: 'string', target: 'lastName' }, { source: 'a.c', xdmType: 'string', target: 'LastName' }] })).toEqual({
       'mapping[1].target': "Marketo field 'LastName' is already the target of mapping[0]",
     });
+  });
+
+  it('suggests the setting a misspelt key was probably meant to be, at any depth', () => {
+    expect(issues({ ...valid, partiton: 'EMEA', DedupFields: ['email'], retry: { maxAttempt: 3 }, aep: { ...valid.aep, imsOrgID: 'x' } })).toEqual({
+      '(root)': "unknown setting 'DedupFields' (did you mean 'dedupFields'?)",
+      retry: "unknown setting 'maxAttempt' (did you mean 'maxAttempts'?)",
+      aep: "unknown setting 'imsOrgID' (did you mean 'imsOrgId'?)",
+    });
+    const both = (() => {
+      try {
+        parseDestinationConfig({ ...valid, partiton: 'EMEA', DedupFields: ['email'] });
+      } catch (e) {
+        return (e as ConfigError).issues.map((i) => i.message);
+      }
+    })();
+    expect(both).toEqual(["unknown setting 'partiton' (did you mean 'partition'?)", "unknown setting 'DedupFields' (did you mean 'dedupFields'?)"]);
+  });
+
+  it('says once that a value has the wrong type (dedupFields: email is not a list)', () => {
+    expect(issues({ ...valid, dedupFields: 'email' })).toEqual({ dedupFields: 'dedupFields must be a list of one or two Marketo field names' });
   });
 
   it('loads YAML files and reports unreadable ones with the file name', () => {
