@@ -1,4 +1,5 @@
 // Cross-checks inside one scenario that a schema cannot express: names it refers to (instances, services, audiences, calls) exist.
+import { ADOBE_EXPERIENCE_PLATFORM } from '../../simulator/domain/instance.js';
 import { DEFAULT_MUNCHKIN_ID, type InstanceSpec, type ProfileSpec, type Scenario, type Step } from './schema.js';
 
 export interface ReferenceProblem {
@@ -10,6 +11,11 @@ const CONNECTOR_STEPS = ['connect', 'activate', 'upsertProfile', 'upsertProfiles
 
 export function munchkinOf(spec: InstanceSpec): string {
   return (spec.munchkinId ?? DEFAULT_MUNCHKIN_ID).toUpperCase();
+}
+
+/** An instance without `services` gets one with every permission: Adobe Experience Platform's where the destination syncs. */
+export function defaultService(syncedHere: boolean): { name: string; inputSource?: string } {
+  return syncedHere ? { name: ADOBE_EXPERIENCE_PLATFORM, inputSource: ADOBE_EXPERIENCE_PLATFORM } : { name: 'Default API service' };
 }
 
 /** Walks the steps depth-first (parallel groups included) with their key paths. */
@@ -59,8 +65,7 @@ export function checkReferences(scenario: Scenario): ReferenceProblem[] {
   const syncedTo = (scenario.destination?.instance ?? firstId).toUpperCase();
   const serviceRef = (spec: InstanceSpec | undefined, name: string | undefined, path: (string | number)[]) => {
     if (!spec || name === undefined) return;
-    const fallback = scenario.destination && munchkinOf(spec) === syncedTo ? 'Adobe Experience Platform' : 'Default API service';
-    const names = (spec.services ?? [{ name: fallback }]).map((s) => s.name);
+    const names = (spec.services ?? [defaultService(scenario.destination !== undefined && munchkinOf(spec) === syncedTo)]).map((s) => s.name);
     if (!names.includes(name)) problems.push({ path, message: `no service '${name}' on instance ${munchkinOf(spec)} (services: ${names.join(', ')})` });
   };
 

@@ -11,7 +11,7 @@ import { ConnectorSteps, SkipStep } from './steps/connector.js';
 import { expectLeads } from './expect/leads.js';
 import { expectActivities } from './expect/activities.js';
 import { expectLog } from './expect/log.js';
-import { expectAnswer } from './expect/api.js';
+import { expectApi } from './expect/api.js';
 import { expectConnector } from './expect/connector.js';
 import { expectClock } from './expect/clock.js';
 
@@ -254,13 +254,4 @@ async function runStep(world: World, connector: ConnectorSteps | undefined, step
     },
     world,
   );
-}
-
-function expectApi(world: World, expectations: { call: string }[] | undefined): Failure[] {
-  return (expectations ?? []).flatMap((e, i) => {
-    const answer = world.answers.get(e.call);
-    if (!answer) return [{ at: `then.api[${i}]`, message: `the call '${e.call}' did not run`, expected: e, actual: null }];
-    const { call: _call, ...expected } = e;
-    return expectAnswer(expected, answer, `then.api[${i}]`);
-  });
 }

@@ -3,11 +3,11 @@ import { createSimulator, type Simulator } from '../../simulator/index.js';
 import { ScenarioClock } from './scenario-clock.js';
 import type { ConfigFile, InstanceDefinition } from '../../simulator/config.js';
 import type { FaultSpec as ControlFaultSpec } from '../../simulator/control/api.js';
-import { ADOBE_EXPERIENCE_PLATFORM, type InstanceState, type Service } from '../../simulator/domain/instance.js';
+import type { InstanceState, Service } from '../../simulator/domain/instance.js';
 import type { FieldValue } from '../../simulator/domain/fields.js';
 import { fakeLeads } from '../../simulator/seed/leads.js';
 import { DEFAULT_IMS_ORG_ID, DEFAULT_MUNCHKIN_ID, DEFAULT_START, type FaultSpec, type Given, type InstanceSpec, type Scenario } from './schema.js';
-import { munchkinOf } from './references.js';
+import { defaultService, munchkinOf } from './references.js';
 
 /** How a lead looked before the steps ran (for "no other lead changed"). */
 export interface LeadSnapshot {
@@ -123,7 +123,7 @@ function toDefinition(spec: InstanceSpec, syncedHere: boolean): InstanceDefiniti
     ...rest,
     munchkinId: munchkinId ?? DEFAULT_MUNCHKIN_ID,
     ...(imsOrgId === null ? {} : { imsOrgId: imsOrgId ?? DEFAULT_IMS_ORG_ID }),
-    services: services ?? [syncedHere ? { name: ADOBE_EXPERIENCE_PLATFORM, inputSource: ADOBE_EXPERIENCE_PLATFORM } : { name: 'Default API service' }],
+    services: services ?? [defaultService(syncedHere)],
   };
 }
 

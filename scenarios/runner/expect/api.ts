@@ -1,6 +1,6 @@
-// Expectations on a direct Marketo call's answer: HTTP status, success, errors, result items and body (as subsets).
-import type { ApiAnswer as ExpectedAnswer } from '../schema.js';
-import type { ApiAnswer } from '../world.js';
+// Expectations on an answer kept by a marketo or mapOrg step: HTTP status, success, errors, result items and body (as subsets).
+import type { ApiAnswer as ExpectedAnswer, Then } from '../schema.js';
+import type { ApiAnswer, World } from '../world.js';
 import { projectLike, subsetDiff, type Failure } from '../match.js';
 
 export function expectAnswer(expected: ExpectedAnswer, actual: ApiAnswer, at: string): Failure[] {
@@ -34,4 +34,14 @@ export function expectAnswer(expected: ExpectedAnswer, actual: ApiAnswer, at: st
     }
   }
   return failures;
+}
+
+/** then.api: the kept answer of each named call, compared like a step's `expect`. */
+export function expectApi(world: World, expectations: Then['api']): Failure[] {
+  return (expectations ?? []).flatMap((e, i) => {
+    const answer = world.answers.get(e.call);
+    if (!answer) return [{ at: `then.api[${i}]`, message: `the call '${e.call}' did not run`, expected: e, actual: null }];
+    const { call: _call, ...expected } = e;
+    return expectAnswer(expected, answer, `then.api[${i}]`);
+  });
 }
