@@ -1,4 +1,4 @@
-// Expectations on an answer kept by a marketo or mapOrg step: HTTP status, success, errors, result items and body (as subsets).
+// Expectations on an answer a marketo or mapOrg step kept: status, success, errors, result items, body (as subsets).
 import type { ApiAnswer as ExpectedAnswer, Then } from '../schema.js';
 import type { ApiAnswer, World } from '../world.js';
 import { projectLike, subsetDiff, type Failure } from '../match.js';
