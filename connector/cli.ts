@@ -1,10 +1,9 @@
 // `npm run sync`: pushes a profiles file through the Person Sync connector to a Marketo base URL (the emulator by default).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import cliProgress from 'cli-progress';
-import { ConfigError, parseDestinationConfig } from './config.js';
+import { parseDestinationConfig, readDestinationFile } from './config.js';
 import { createPersonSync, PreflightError, type PersonSyncDeps } from './index.js';
 import { readProfilesFile } from './cli/profiles-file.js';
 import { formatSummary } from './cli/summary.js';
@@ -82,12 +81,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
   let config;
   try {
-    let raw: unknown;
-    try {
-      raw = parseYaml(readFileSync(opts.config, 'utf8'));
-    } catch (e) {
-      throw new ConfigError([{ path: '(file)', message: `cannot read ${opts.config}: ${(e as Error).message}` }]);
-    }
+    const raw = readDestinationFile(opts.config);
     const withEndpoints = typeof raw === 'object' && raw !== null ? withBase(raw as Record<string, unknown>, opts.base ?? DEFAULT_BASE) : raw;
     config = parseDestinationConfig(withEndpoints);
   } catch (e) {

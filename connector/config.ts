@@ -268,19 +268,23 @@ export function parseDestinationConfig(input: unknown): DestinationConfig {
   throw new ConfigError(issues);
 }
 
-/** Reads a YAML or JSON destination file and validates it. */
-export function loadDestinationConfig(file: string): DestinationConfig {
+/** Reads a YAML or JSON destination file without validating it; ConfigError when it cannot be read or parsed. */
+export function readDestinationFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError([{ path: '(file)', message: `cannot read ${file}: ${(e as Error).message}` }]);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError([{ path: '(file)', message: `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}` }]);
   }
-  let data: unknown;
   try {
-    data = parseYaml(text);
+    return parseYaml(text);
   } catch (e) {
     throw new ConfigError([{ path: '(file)', message: `${file} is not valid YAML or JSON: ${(e as Error).message}` }]);
   }
-  return parseDestinationConfig(data);
+}
+
+/** Reads a YAML or JSON destination file and validates it. */
+export function loadDestinationConfig(file: string): DestinationConfig {
+  return parseDestinationConfig(readDestinationFile(file));
 }

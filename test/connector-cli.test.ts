@@ -126,6 +126,16 @@ describe('npm run sync', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('munchkinId: munchkinId must look like 123-ABC-456 (Admin > Munchkin)');
     expect(bad.stderr).toContain('dedupFields: dedupFields needs at least one field (the first searchable field)');
+    const broken = await run(t, ['--config', write('broken.yaml', 'name: [unclosed\n'), '--profiles', write('p.ndjson', '')]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/\(file\): .*broken\.yaml is not valid YAML or JSON: /);
+    const missing = await run(t, ['--config', join(dir, 'none.yaml'), '--profiles', write('p.ndjson', '')]);
+    expect(missing.stderr).toContain(`(file): cannot read ${join(dir, 'none.yaml')}: no such file`);
+    const noProfiles = await run(t, ['--config', destination(t), '--profiles', join(dir, 'none.ndjson')]);
+    expect(noProfiles.code).toBe(2);
+    expect(noProfiles.stderr).toBe(`--profiles: cannot read ${join(dir, 'none.ndjson')}: no such file\n`);
+    const wrongKind = await run(t, ['--config', destination(t), '--profiles', join(dir, 'profiles.txt')]);
+    expect(wrongKind.stderr).toBe(`--profiles ${join(dir, 'profiles.txt')}: use a .ndjson, .jsonl or .csv file\n`);
     const usage = await run(t, ['--config', 'x.yaml']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('both --config and --profiles are required');

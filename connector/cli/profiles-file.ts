@@ -22,11 +22,17 @@ export interface ProfilesFile {
 
 /** Reads `.ndjson`/`.jsonl` (one export or profile per line) or `.csv` (an `email` column and XDM-path columns). */
 export function readProfilesFile(file: string, config: DestinationConfig): ProfilesFile {
-  const text = readFileSync(file, 'utf8');
+  const csv = /\.csv$/i.test(file);
+  if (!csv && !/\.(nd)?jsonl?$/i.test(file)) throw new Error(`--profiles ${file}: use a .ndjson, .jsonl or .csv file`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`--profiles: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
   const name = file.split(/[\\/]/).pop() ?? file;
-  if (/\.csv$/i.test(file)) return readCsv(text, name, config);
-  if (/\.(nd)?jsonl?$/i.test(file)) return readNdjson(text, name, config);
-  throw new Error(`${file}: use a .ndjson, .jsonl or .csv file`);
+  return csv ? readCsv(text, name, config) : readNdjson(text, name, config);
 }
 
 /**
