@@ -51,7 +51,8 @@ describe('the instance clock and /__sim/clock', () => {
       [{ advanceMs: -5 }, 'advanceMs'],
       [{ advanceMs: 'soon' }, 'advanceMs'],
       [{ set: 'yesterday' }, 'set'],
-      [{ speed: 2 }, '(root)'],
+      [{ speed: 2 }, 'speed'],
+      [{ frozen: true, unfreeze: true }, 'freeze and unfreeze together'],
     ];
     for (const [body, field] of cases) {
       const res = await t.http.post('/__sim/clock').send(body as object);

@@ -87,7 +87,7 @@ export const clockSchema = z
   })
   .strict()
   .refine((c) => Object.keys(c).length > 0, 'give advanceMs, set, freeze, unfreeze, frozen or autoAdvance')
-  .refine((c) => !(c.freeze && c.unfreeze), 'freeze and unfreeze together');
+  .refine((c) => !((c.freeze || c.frozen === true) && (c.unfreeze || c.frozen === false)), 'freeze and unfreeze together');
 
 const faultMatchSchema = z
   .object({
