@@ -46,6 +46,19 @@ describe('limits', () => {
     expect(t.sim.control.getLimits(ID).usage).toMatchObject({ day: '2026-11-03', dayCalls: 1 });
   });
 
+  it('an uncounted answer given after midnight Chicago is taken off the day it was counted on, not the new one', async () => {
+    const t = await limited();
+    await t.sim.control.clock.set('2026-11-03T05:59:59Z');
+    t.sim.control.faults.add({ latencyMs: 2000, match: { method: 'GET', path: '/rest/v1/leads/delete.json' } });
+    const held = t.http.get('/rest/v1/leads/delete.json').set({ Authorization: `Bearer ${await t.token()}` }).then((r) => r);
+    await vi.waitFor(() => expect(t.sim.control.getLimits(ID).usage.inFlight).toBe(1));
+    await t.sim.control.clock.advance(1500);
+    expect((await t.call()).code).toBe('ok');
+    await t.sim.control.clock.advance(500);
+    expect((await held).body.errors[0].code).toBe('605');
+    expect(t.sim.control.getLimits(ID).usage).toMatchObject({ day: '2026-11-03', dayCalls: 1, inFlight: 0 });
+  });
+
   it('identity calls and uncounted codes (601, 605, ...) do not count', async () => {
     const t = await limited({ ratePer20s: 3 });
     for (let i = 0; i < 5; i++) {

@@ -42,6 +42,7 @@ export class LimitTracker {
     this.window.push(now);
     this.dayCalls++;
     const countedAt = now;
+    const countedDay = this.day;
     let done = false;
     return {
       finish: (code) => {
@@ -51,7 +52,8 @@ export class LimitTracker {
         if (code !== null && UNCOUNTED_CODES.has(code)) {
           const i = this.window.lastIndexOf(countedAt);
           if (i >= 0) this.window.splice(i, 1);
-          if (this.dayCalls > 0) this.dayCalls--;
+          // A call that ends after the quota day rolled was counted on the day before, not on this one.
+          if (this.day === countedDay && this.dayCalls > 0) this.dayCalls--;
         }
       },
     };
