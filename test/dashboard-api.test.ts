@@ -129,12 +129,12 @@ describe('GET /__sim/ui/api/instances/:munchkinId/leads', () => {
       [{ sort: 'title' }, 'sort', 'invalid query: sort: Invalid option: expected one of "id"|"email"|"firstName"|"lastName"|"company"|"createdAt"|"updatedAt"'],
       [{ dir: 'up' }, 'dir', 'invalid query: dir: Invalid option: expected one of "asc"|"desc"'],
       [{ offset: '-1' }, 'offset', 'invalid query: offset: Too small: expected number to be >=0'],
-      [{ colour: 'red' }, undefined as unknown as string, 'invalid query: (root): Unrecognized key: "colour"'],
+      [{ colour: 'red' }, 'colour', 'invalid query: (root): Unrecognized key: "colour"'],
     ];
     for (const [query, field, message] of cases) {
       const res = await t.http.get(`/__sim/ui/api/instances/${M}/leads`).query(query);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ error: 'bad_request', message, ...(field ? { field } : {}) });
+      expect(res.body).toEqual({ error: 'bad_request', message, field });
     }
     const unknown = await t.http.get('/__sim/ui/api/instances/999-XXX-999/leads');
     expect(unknown.status).toBe(404);
@@ -218,6 +218,37 @@ describe('usage, fault catalog and connector runs', () => {
     t.clock.advance(21_000);
     const later = await t.http.get('/__sim/ui/api/usage');
     expect(later.body.usage[0].samples.map((s: { windowCalls: number }) => s.windowCalls)).toEqual([3, 0]);
+  });
+
+  it('keeps the usage history while nobody watches: a rate-limit episode before the dashboard opens is in its first look', async () => {
+    const t = twoPartitionSim();
+    Object.assign(t.sim.runtime.firstInstance().settings.limits, { enabled: true, ratePer20s: 5 });
+    const token = await t.token();
+    const call = () => t.http.get('/rest/v1/leads.json').query({ filterType: 'id', filterValues: '1' }).set('Authorization', `Bearer ${token}`);
+    for (let i = 0; i < 6; i++) await call();
+    t.clock.advance(5_000);
+    expect((await call()).body.errors).toEqual([{ code: '606', message: "Max rate limit '5' exceeded with in '20' secs" }]);
+    t.clock.advance(16_000);
+    await call();
+    await call();
+    const res = await t.http.get('/__sim/ui/api/usage');
+    expect(res.body.usage[0].samples).toEqual([
+      { at: '2026-11-02T15:00:00.000Z', windowCalls: 5, inFlight: 0, dayCalls: 5 },
+      { at: '2026-11-02T15:00:05.000Z', windowCalls: 5, inFlight: 0, dayCalls: 5 },
+      { at: '2026-11-02T15:00:21.000Z', windowCalls: 2, inFlight: 0, dayCalls: 7 },
+    ]);
+  });
+
+  it('merges the samples of one second of instance time, so a frozen clock does not fill the history with copies', async () => {
+    const t = twoPartitionSim();
+    t.sim.runtime.firstInstance().settings.limits.enabled = true;
+    const token = await t.token();
+    for (let i = 0; i < 4; i++) {
+      await t.http.get('/rest/v1/leads.json').query({ filterType: 'id', filterValues: '1' }).set('Authorization', `Bearer ${token}`);
+      await t.http.get('/__sim/ui/api/usage');
+    }
+    const res = await t.http.get('/__sim/ui/api/usage');
+    expect(res.body.usage[0].samples).toEqual([{ at: '2026-11-02T15:00:00.000Z', windowCalls: 4, inFlight: 0, dayCalls: 4 }]);
   });
 
   it('lists the codes a fault can inject with the messages they send', async () => {
@@ -370,6 +401,23 @@ describe('GET /__sim/ui/api/events (server-sent events)', () => {
     await fetch(`${base}/__sim/reset`, { method: 'POST' });
     await resumed.until(() => resumed.frames.find((f) => f.event === 'reset'));
     resumed.res.destroy();
+  });
+
+  it('names the API service that made each call, so a viewer tells one integration from another', async () => {
+    const sim = createSimulator({ seed: 2, leads: 3, limits: { enabled: false }, clock: new SimClock({ start: T0, frozen: true }) });
+    open.push(sim);
+    const base = await sim.listen(0, '127.0.0.1');
+    const stream = await openStream(`${base}/__sim/ui/api/events`);
+    await stream.until(() => stream.frames.find((f) => f.event === 'hello'));
+    const service = sim.runtime.firstInstance().services[0];
+    const token = (await (await fetch(`${base}/identity/oauth/token?grant_type=client_credentials&client_id=${service.clientId}&client_secret=${service.clientSecret}`)).json()) as { access_token: string };
+    await fetch(`${base}/rest/v1/leads.json?filterType=id&filterValues=1`, { headers: { Authorization: `Bearer ${token.access_token}` } });
+    const entries = await stream.until(() => {
+      const all = stream.frames.filter((f) => f.event === 'log').flatMap((f) => (f.data as { entries: { message: string; service?: string; clientId?: string }[] }).entries);
+      return all.some((e) => e.message.startsWith('GET /rest/v1/leads.json')) ? all : undefined;
+    });
+    expect(entries.find((e) => e.message.startsWith('GET /rest/v1/leads.json'))).toMatchObject({ clientId: service.clientId, service: 'Default API service' });
+    stream.res.destroy();
   });
 
   it('refuses a bad resume position', async () => {

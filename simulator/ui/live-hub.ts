@@ -15,13 +15,17 @@ interface Client {
   skipped: number;
 }
 
+/** A log entry as the feed shows it: with the name of the API service whose client id made the call. */
+export type FeedEntry = LogEntry & { service?: string };
+
 function frame(event: string, data: unknown, id?: number): string {
   return `${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 /**
  * One hub per emulator: its timers run only while a viewer is connected. Events:
- * `hello` {clock, usage (with history), runs, demo}; `log` {entries, skipped} (SSE id = last seq, so a reconnect resumes);
+ * `hello` {clock, usage (with history), runs, demo}; `log` {entries (each with its `service` name when a service made
+ * the call), skipped} (SSE id = last seq, so a reconnect resumes);
  * `usage` {clock, usage}; `runs` [summaries]; `demo` {active, steps}; `reset` {}.
  */
 export class LiveHub {
@@ -53,13 +57,13 @@ export class LiveHub {
     res.write(
       frame('hello', {
         clock: this.runtime.clock.state(),
-        usage: this.ui.usage.snapshot(),
+        usage: this.ui.usage.sample(),
         runs: this.ui.runs.list(),
         demo: this.ui.demo.view(),
       }),
     );
     const replay = this.ui.feed.since(after);
-    if (replay.length > 0) res.write(frame('log', { entries: replay, skipped: 0 }, replay[replay.length - 1].seq));
+    if (replay.length > 0) res.write(frame('log', { entries: replay.map((e) => this.named(e)), skipped: 0 }, replay[replay.length - 1].seq));
     this.clients.add(client);
     if (this.clients.size === 1) this.start();
     req.on('close', () => {
@@ -106,7 +110,7 @@ export class LiveHub {
     for (const c of this.clients) {
       if (c.pending.length === 0 && c.skipped === 0) continue;
       const entries = c.pending;
-      c.res.write(frame('log', { entries, skipped: c.skipped }, entries.length ? entries[entries.length - 1].seq : undefined));
+      c.res.write(frame('log', { entries: entries.map((e) => this.named(e)), skipped: c.skipped }, entries.length ? entries[entries.length - 1].seq : undefined));
       c.pending = [];
       c.skipped = 0;
     }
@@ -118,6 +122,12 @@ export class LiveHub {
       this.demoChanged = false;
       this.broadcast(frame('demo', this.ui.demo.view()));
     }
+  }
+
+  private named(entry: LogEntry): FeedEntry {
+    if (!entry.clientId) return entry;
+    const service = this.runtime.instance(entry.munchkinId)?.services.find((s) => s.clientId === entry.clientId);
+    return service ? { ...entry, service: service.name } : entry;
   }
 
   private broadcast(text: string): void {

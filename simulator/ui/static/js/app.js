@@ -66,7 +66,11 @@ class Live {
         const known = this.usage.find((x) => x.munchkinId === u.munchkinId);
         if (known) {
           known.limits = u.limits;
-          known.samples = [...known.samples, ...u.samples].slice(-120);
+          // The server merges the samples of one instance-clock second: a repeated second replaces the last one.
+          const fresh = u.samples.filter((x) => x.at > (known.samples[known.samples.length - 1]?.at ?? ''));
+          const same = u.samples.find((x) => x.at === known.samples[known.samples.length - 1]?.at);
+          if (same) known.samples[known.samples.length - 1] = same;
+          known.samples = [...known.samples, ...fresh].slice(-120);
         } else this.usage.push(u);
       }
       this.usage = this.usage.filter((x) => d.usage.some((u) => u.munchkinId === x.munchkinId));
