@@ -44,20 +44,34 @@ describe('the demo script', () => {
     expect(last - T0).toBeGreaterThanOrEqual(41_000);
   });
 
-  it('shows each documented behaviour in the step results', () => {
-    const result = (id: string) => steps.find((s) => s.id === id)!.result!;
+  it('shows each documented behaviour in the step results, in plain words, with the leads to open', () => {
+    const step = (id: string) => steps.find((s) => s.id === id)!;
+    const result = (id: string) => step(id).result!;
+    const { newcomer, returning, blocked, ambiguous } = demo.cast;
+    const na = sim.runtime.instance(M)!;
+    const leadOf = (email: string) => [...na.leads.values()].filter((l) => l.values.email === email).map((l) => l.id);
     expect(result('setup')).toBe("211 leads; audience 'Email subscribers' with 6 members; preflight passed");
-    expect(result('partition-move')).toBe('leads 1 updated, 2 updated → EMEA');
+    expect(step('partition-move')).toMatchObject({ result: 'leads 1 and 2 moved from Default to EMEA', leadIds: [1, 2] });
     expect(result('backfill')).toBe('6 exported: 3 updated, 3 created');
-    expect(result('create')).toMatch(/^[^:]+: created \(lead \d+\)$/);
+    expect(step('backfill').leadIds).toHaveLength(6);
+    const [created] = leadOf(newcomer.email);
+    expect(step('create')).toMatchObject({ result: `lead ${created} created in North America for ${newcomer.email}`, leadIds: [created] });
     // Both exports of the returning profile update the one lead that already held its email.
-    const dup = /^(\S+): updated \(lead (\d+)\); \1: updated \(lead \2\)$/.exec(result('duplicate'));
-    expect(dup).not.toBeNull();
-    expect(result('blocked')).toMatch(/: updated \(lead \d+\) — kept title="VP Marketing"$/);
-    expect(result('ambiguous')).toMatch(/: skipped — AMBIGUOUS_MATCH 2 leads in partition 'North America' match email=/);
-    expect(result('rejected')).toBe('exp-12: rejected — NO_EMAIL_IDENTITY no Email identity in identityMap; Person Sync matches profiles by their Email identity');
-    expect(result('rate-limit')).toMatch(/^another service made \d+ calls; the connector got 606 on \S+; retry 1 in \d+ ms$/);
-    expect(result('recovery')).toMatch(/^6 exports after \d+ retries \(\d+ answers 606 so far\): 6 written, 0 failed$/);
+    const [returned] = leadOf(returning.email);
+    expect(step('duplicate')).toMatchObject({ result: `${returning.email} was already lead ${returned}: both exports updated it, no duplicate created`, leadIds: [returned] });
+    const [kept] = leadOf(blocked.email);
+    const city = na.leads.get(kept)!.values.city;
+    expect(step('blocked')).toMatchObject({
+      result: `lead ${kept} updated: its title stays “VP Marketing” (blocked for Adobe Experience Platform; “Chief Marketing Officer” dropped), its city becomes “${city}”`,
+      leadIds: [kept],
+    });
+    const twins = leadOf(ambiguous.email);
+    expect(twins).toHaveLength(2);
+    expect(step('ambiguous')).toMatchObject({ result: `leads ${twins[0]} and ${twins[1]} in North America share ${ambiguous.email}, so neither is updated`, leadIds: twins });
+    expect(step('rejected')).toMatchObject({ result: 'profile exp-12 has an ECID but no Email identity: rejected before any call to Marketo', leadIds: [] });
+    expect(result('rate-limit')).toMatch(/^another service made \d+ calls in the 20 s window; the connector gets 606 and waits \d+\.\d s before retrying$/);
+    expect(result('recovery')).toMatch(/^the window rolled: 6 of 6 exports written after \d+ retries \(606 answered \d+ times\), 0 failed$/);
+    expect(step('recovery').leadIds).toHaveLength(6);
   });
 
   it('reports the run, blocked writes, limit hits and partition moves where the dashboard reads them', async () => {

@@ -62,10 +62,25 @@ const STEPS: Pick<DemoStep, 'id' | 'title' | 'detail' | 'dueSeconds'>[] = [
   { id: 'recovery', title: 'Recovery', dueSeconds: 41, detail: 'The window rolls; the retried exports go through and no profile is lost.' },
 ];
 
+/** What a step shows when it is done: one plain sentence for a viewer who does not know Marketo, and the leads to open. */
+interface StepResult {
+  text: string;
+  leadIds?: number[];
+}
+
+/** Outcomes as the connector reports them, for a step whose outcome was not the one the script expects. */
 function summarize(results: ExportResult[]): string {
   return results
     .map((r) => `${r.email ?? r.id}: ${r.status}${r.leadId ? ` (lead ${r.leadId})` : ''}${r.reasons.length ? ` — ${r.reasons.map((x) => `${x.code} ${x.message}`).join('; ')}` : ''}${r.kept?.length ? ` — kept ${r.kept.map((k) => `${k.field}=${JSON.stringify(k.kept)}`).join(', ')}` : ''}`)
     .join('; ');
+}
+
+const quoted = (v: unknown) => `“${String(v)}”`;
+const leadList = (ids: number[]) => (ids.length === 1 ? `lead ${ids[0]}` : `leads ${ids.slice(0, -1).join(', ')} and ${ids[ids.length - 1]}`);
+
+/** The step fails with the connector's own words when the outcome is not what the step shows. */
+function expectOutcome(results: ExportResult[], ok: boolean): void {
+  if (!ok) throw new Error(`unexpected outcome: ${summarize(results)}`);
 }
 
 /**
@@ -165,7 +180,7 @@ export async function startDemo(sim: Simulator, options: DemoOptions = {}): Prom
     const wait = started + step.dueSeconds * 1000 * pace - clock.now();
     if (wait > 0) await clock.sleep(wait);
   };
-  const play = async (id: string, work: () => Promise<string>) => {
+  const play = async (id: string, work: () => Promise<StepResult>) => {
     await dueAt(id);
     if (stopped) return;
     const step = STEPS.find((s) => s.id === id)!;
@@ -173,8 +188,8 @@ export async function startDemo(sim: Simulator, options: DemoOptions = {}): Prom
     narrate(`${step.title}: ${step.detail}`);
     try {
       const result = await work();
-      timeline.finish(id, clock.now(), result);
-      say(`[demo] ${step.title}: ${result}`);
+      timeline.finish(id, clock.now(), result.text, false, result.leadIds);
+      say(`[demo] ${step.title}: ${result.text}`);
     } catch (e) {
       timeline.finish(id, clock.now(), (e as Error).message, true);
       say(`[demo] ${step.title} FAILED: ${(e as Error).message}`);
@@ -188,7 +203,9 @@ export async function startDemo(sim: Simulator, options: DemoOptions = {}): Prom
   };
 
   const script = (async (): Promise<DemoStep[]> => {
-    await play('setup', async () => `${runtime.instance(DEMO_MUNCHKIN_ID)!.leads.size} leads; audience '${audience.name}' with ${platform.members(audience.id).length} members; preflight passed`);
+    await play('setup', async () => ({
+      text: `${runtime.instance(DEMO_MUNCHKIN_ID)!.leads.size} leads; audience '${audience.name}' with ${platform.members(audience.id).length} members; preflight passed`,
+    }));
 
     await play('partition-move', async () => {
       const token = await tokenFor(NEIGHBOUR_SERVICE);
@@ -200,7 +217,9 @@ export async function startDemo(sim: Simulator, options: DemoOptions = {}): Prom
         }),
       );
       const body = (await res.json()) as { result?: { id: number; status: string }[] };
-      return `leads ${(body.result ?? []).map((r) => `${r.id} ${r.status}`).join(', ')} → ${OTHER_PARTITION}`;
+      const results = body.result ?? [];
+      if (results.length !== 2 || results.some((r) => r.status !== 'updated')) throw new Error(`unexpected answer: ${JSON.stringify(body)}`);
+      return { text: `${leadList([1, 2])} moved from Default to ${OTHER_PARTITION}`, leadIds: [1, 2] };
     });
 
     let backfilled: ExportResult[] = [];
@@ -211,13 +230,15 @@ export async function startDemo(sim: Simulator, options: DemoOptions = {}): Prom
       await activation.backfill;
       backfilled = await Promise.all(waits);
       const count = (s: string) => backfilled.filter((r) => r.status === s).length;
-      return `${backfilled.length} exported: ${count('updated')} updated, ${count('created')} created`;
+      return { text: `${backfilled.length} exported: ${count('updated')} updated, ${count('created')} created`, leadIds: backfilled.flatMap((r) => (r.leadId ? [r.leadId] : [])) };
     });
 
     await play('create', async () => {
       const done = outcomeFor(cast.newcomer.email);
       upsert(cast.newcomer, 'y');
-      return summarize([await done]);
+      const r = await done;
+      expectOutcome([r], r.status === 'created');
+      return { text: `lead ${r.leadId} created in ${DEMO_PARTITION} for ${r.email}`, leadIds: [r.leadId!] };
     });
 
     await play('duplicate', async () => {
@@ -227,19 +248,31 @@ export async function startDemo(sim: Simulator, options: DemoOptions = {}): Prom
       const second = outcomeFor(cast.returning.email);
       await clock.sleep(100);
       upsert(cast.returning, 'y', { city: people.city() });
-      return summarize([r1, await second]);
+      const r2 = await second;
+      expectOutcome([r1, r2], r1.status === 'updated' && r2.status === 'updated' && r1.leadId === r2.leadId);
+      return { text: `${r1.email} was already lead ${r1.leadId}: both exports updated it, no duplicate created`, leadIds: [r1.leadId!] };
     });
 
     await play('blocked', async () => {
       const done = outcomeFor(cast.blocked.email);
-      upsert(cast.blocked, 'y', { title: 'Chief Marketing Officer', city: people.city() });
-      return summarize([await done]);
+      const city = people.city();
+      upsert(cast.blocked, 'y', { title: 'Chief Marketing Officer', city });
+      const r = await done;
+      const kept = r.kept?.find((k) => k.field === 'title');
+      expectOutcome([r], r.status === 'updated' && kept !== undefined);
+      return {
+        text: `lead ${r.leadId} updated: its title stays ${quoted(kept!.kept)} (blocked for Adobe Experience Platform; ${quoted(kept!.sent)} dropped), its city becomes ${quoted(city)}`,
+        leadIds: [r.leadId!],
+      };
     });
 
     await play('ambiguous', async () => {
       const done = outcomeFor(cast.ambiguous.email);
       upsert(cast.ambiguous, 'y');
-      return summarize([await done]);
+      const r = await done;
+      expectOutcome([r], r.status === 'skipped');
+      const ids = control.listLeads(DEMO_MUNCHKIN_ID, { email: cast.ambiguous.email }).leads.map((l) => l.id);
+      return { text: `${leadList(ids)} in ${DEMO_PARTITION} share ${r.email}, so neither is updated`, leadIds: ids };
     });
 
     await play('rejected', async () => {
@@ -252,7 +285,8 @@ export async function startDemo(sim: Simulator, options: DemoOptions = {}): Prom
         });
       });
       platform.upsertProfile({ identityMap: { ecid: [{ id: '40736285417362854173628541736285' }] }, attributes: { consents: { marketing: { email: { val: 'y' } } } } });
-      return summarize([await done]);
+      const r = await done;
+      return { text: `profile ${r.id} has an ECID but no Email identity: rejected before any call to Marketo` };
     });
 
     let pending: Promise<ExportResult[]> = Promise.resolve([]);
@@ -269,7 +303,7 @@ export async function startDemo(sim: Simulator, options: DemoOptions = {}): Prom
       const firstRetry = new Promise<string>((resolve) => {
         const off = sync.on('retry', (e) => {
           off();
-          resolve(`${e.code} on ${e.operation}; retry ${e.attempt} in ${e.delayMs} ms`);
+          resolve(`${e.code} and waits ${(e.delayMs / 1000).toFixed(1)} s before retrying`);
         });
       });
       const movers = [...cast.backfillMatched, ...cast.backfillNew];
@@ -280,16 +314,16 @@ export async function startDemo(sim: Simulator, options: DemoOptions = {}): Prom
         await clock.sleep(200);
       }
       pending = Promise.all(waits);
-      return `another service made ${neighbourCalls} calls; the connector got ${await firstRetry}`;
+      return { text: `another service made ${neighbourCalls} calls in the 20 s window; the connector gets ${await firstRetry}` };
     });
 
     await play('recovery', async () => {
       const results = await pending;
       const c = sync.counters();
       const failed = results.filter((r) => r.status === 'failed').length;
-      const text = `${results.length} exports after ${c.retries - retriesBefore} retries (${c.answers['606'] ?? 0} answers 606 so far): ${results.length - failed} written, ${failed} failed`;
+      const text = `the window rolled: ${results.length - failed} of ${results.length} exports written after ${c.retries - retriesBefore} retries (606 answered ${c.answers['606'] ?? 0} times), ${failed} failed`;
       if (failed > 0) throw new Error(text);
-      return text;
+      return { text, leadIds: results.flatMap((r) => (r.leadId ? [r.leadId] : [])) };
     });
     return timeline.view().steps;
   })();

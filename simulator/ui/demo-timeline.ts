@@ -12,6 +12,8 @@ export interface DemoStep {
   state: StepState;
   /** What actually happened (outcomes seen, codes), once done. */
   result: string | null;
+  /** The leads the step wrote or skipped, for the viewer to open. */
+  leadIds: number[];
   startedAt: string | null;
   endedAt: string | null;
 }
@@ -31,7 +33,7 @@ export class DemoTimeline {
   begin(at: number, steps: Pick<DemoStep, 'id' | 'title' | 'detail' | 'dueSeconds'>[]): void {
     this.startedAt = at;
     this.active = true;
-    this.steps = steps.map((s) => ({ ...s, state: 'pending', result: null, startedAt: null, endedAt: null }));
+    this.steps = steps.map((s) => ({ ...s, state: 'pending', result: null, leadIds: [], startedAt: null, endedAt: null }));
     this.notify();
   }
 
@@ -39,8 +41,8 @@ export class DemoTimeline {
     this.update(id, { state: 'running', startedAt: new Date(at).toISOString() });
   }
 
-  finish(id: string, at: number, result: string, failed = false): void {
-    this.update(id, { state: failed ? 'failed' : 'done', result, endedAt: new Date(at).toISOString() });
+  finish(id: string, at: number, result: string, failed = false, leadIds: number[] = []): void {
+    this.update(id, { state: failed ? 'failed' : 'done', result, leadIds, endedAt: new Date(at).toISOString() });
   }
 
   end(): void {
@@ -52,7 +54,7 @@ export class DemoTimeline {
     return {
       active: this.active,
       startedAt: this.startedAt === null ? null : new Date(this.startedAt).toISOString(),
-      steps: this.steps.map((s) => ({ ...s })),
+      steps: this.steps.map((s) => ({ ...s, leadIds: [...s.leadIds] })),
     };
   }
 
