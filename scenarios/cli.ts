@@ -50,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
 
 async function list(flags: CliFlags): Promise<number> {
   const { findScenarioFiles, loadScenarioFiles } = await import('./runner/load.js');
+  const { formatLoadError } = await import('./runner/report.js');
   const { selectScenarios } = await import('./runner/suite.js');
   const { files, unmatched } = await findScenarioFiles(flags.paths);
   const loaded = loadScenarioFiles(files);
@@ -57,7 +58,7 @@ async function list(flags: CliFlags): Promise<number> {
     process.stdout.write(`${s.file}:${s.line}  ${s.scenario.name}${s.scenario.tags?.length ? `  [${s.scenario.tags.join(', ')}]` : ''}\n`);
   }
   for (const p of unmatched) process.stderr.write(`${p}: no scenario files match this path\n`);
-  for (const e of loaded.errors) process.stderr.write(`${e.file}:${e.line}:${e.column}  ${e.field ? `${e.field}: ` : ''}${e.message}\n`);
+  for (const e of loaded.errors) process.stderr.write(`${formatLoadError(e)}\n`);
   return unmatched.length + loaded.errors.length > 0 ? 1 : 0;
 }
 

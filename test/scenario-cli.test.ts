@@ -78,7 +78,7 @@ describe('scenarios CLI', () => {
     expect(bad.stderr).toContain('Usage: npm run scenarios -- [paths or globs...] [options]');
     const nothing = cli(join(dir, 'missing-*.yaml'));
     expect(nothing.code).toBe(1);
-    expect(nothing.stdout).toContain('no scenario files match this path');
+    expect(nothing.stdout).toContain(`${join(dir, 'missing-*.yaml')}  no scenario files match this path`);
   });
 
   it("README's complete scenario file passes, and each command it shows parses and finds its files", async () => {

@@ -224,7 +224,7 @@ then:
       failure: { message: 'then.leads[0].values: lead #1 (email "kim@example.com") differs in title', type: 'ExpectationFailed' },
     });
     expect((byName['Blocked fields (wrong on purpose)'] as { failure: { '#text': string } }).failure['#text']).toContain('title: Intern       ≠ title: CTO');
-    expect(byName['mix/broken.yaml (could not be loaded)']).toMatchObject({ error: { type: 'InvalidScenarioFile', message: "mix/broken.yaml:2:20 then.leads[0].colour: unknown key 'colour'" } });
+    expect(byName['mix/broken.yaml (could not be loaded)']).toMatchObject({ error: { type: 'InvalidScenarioFile', message: "mix/broken.yaml:2:20  then.leads[0].colour: unknown key 'colour'" } });
     expect(byName['Audience exit changes nothing in Marketo']).not.toHaveProperty('failure');
   });
 
@@ -240,6 +240,8 @@ then:
       totals: { total: 1, passed: 1, failed: 0, errors: 0, invalid: 0 },
     };
     expect(formatJunit(report)).toContain('<testcase name="Outside" classname="tmp.qa.outside" time="0.000">');
+    const absolute = formatJunit({ ...report, scenarios: [{ ...blankReport(scenario), file: '/tmp/qa/outside.yaml' }] });
+    expect(absolute).toContain('classname="tmp.qa.outside"');
   });
 
   it('the JSON report carries every step with its wall and virtual timings', async () => {

@@ -99,3 +99,8 @@ export function totalsOf(scenarios: ScenarioReport[], loadErrors: LoadError[]): 
 export function runSucceeded(report: RunReport): boolean {
   return report.totals.failed === 0 && report.totals.errors === 0 && report.totals.invalid === 0 && report.totals.total > 0;
 }
+
+/** `file:line:column  field: message` (no position for a file-level problem such as a path matching nothing). */
+export function formatLoadError(e: LoadError): string {
+  return `${e.file}${e.line > 0 ? `:${e.line}:${e.column}` : ''}  ${e.field ? `${e.field}: ` : ''}${e.message}`;
+}

@@ -1,6 +1,6 @@
 // The console reporter: one line per scenario, each failure with its expected and actual side by side, then a summary.
 import type { RunReport, ScenarioReport, StepReport } from '../report.js';
-import { runSucceeded } from '../report.js';
+import { formatLoadError, runSucceeded } from '../report.js';
 import { sideBySide } from './side-by-side.js';
 import { formatDuration } from '../scenario-clock.js';
 
@@ -50,7 +50,7 @@ export function formatConsole(report: RunReport, options: ConsoleOptions = {}): 
   if (report.loadErrors.length > 0) {
     out.push('', 'Files that could not be loaded (the other files ran):');
     for (const e of report.loadErrors) {
-      out.push(`  ${e.file}:${e.line}:${e.column}  ${e.field ? `${e.field}: ` : ''}${e.message}${e.scenario ? `  (scenario '${e.scenario}')` : ''}`);
+      out.push(`  ${formatLoadError(e)}${e.scenario ? `  (scenario '${e.scenario}')` : ''}`);
     }
   }
   const t = report.totals;

@@ -1,7 +1,7 @@
 // The JUnit XML reporter: a testsuite per file, a testcase per scenario (failures with both sides), load errors as errors.
 // Elements and attributes are those of Jenkins' junit-10.xsd (a testcase has only name, classname and time: its file
 // and line go in system-out, as pytest's xunit2 does).
-import type { RunReport, ScenarioReport } from '../report.js';
+import { formatLoadError, type RunReport, type ScenarioReport } from '../report.js';
 import { sideBySide } from './side-by-side.js';
 
 /** XML 1.0 text: escapes markup and drops characters XML cannot carry (terminal colour codes among them). */
@@ -24,7 +24,7 @@ const attrs = (pairs: Record<string, string | number | undefined>) =>
 
 /** `scenarios/library/dedup-email.yaml` -> `scenarios.library.dedup-email` (the class name CI tools group by); `../` dropped. */
 function className(file: string): string {
-  return file.replace(/^(\.\.?\/)+/, '').replace(/\.ya?ml$/, '').split('/').join('.');
+  return file.replace(/^(\.\.?\/|\/)+/, '').replace(/\.ya?ml$/, '').split('/').join('.');
 }
 
 function testcase(s: ScenarioReport): string {
@@ -54,7 +54,7 @@ export function formatJunit(report: RunReport): string {
     const loadErrors = errorsByFile.get(file) ?? [];
     const cases = scenarios.map(testcase);
     if (loadErrors.length > 0) {
-      const text = loadErrors.map((e) => `${e.file}:${e.line}:${e.column} ${e.field ? `${e.field}: ` : ''}${e.message}`).join('\n');
+      const text = loadErrors.map(formatLoadError).join('\n');
       cases.push(
         `    <testcase${attrs({ name: `${file} (could not be loaded)`, classname: className(file), time: '0.000' })}>\n` +
           `      <error${attrs({ message: text.split('\n')[0], type: 'InvalidScenarioFile' })}>${xmlEscape(text)}</error>\n    </testcase>`,
