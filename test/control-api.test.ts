@@ -237,6 +237,11 @@ describe('control plane: reset, snapshot, log, errors, admin token', () => {
     const res = await t.http.post(`/__sim/instances/${ID}/partitions`).set('Content-Type', 'application/json').send('{"name":');
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/^the body is not valid JSON/);
+    // A JSON body sent with another Content-Type (curl -d sends a form type) is read as JSON, not ignored.
+    const curlish = await t.http.post(`/__sim/instances/${ID}/partitions`).set('Content-Type', 'application/x-www-form-urlencoded').send('{"name":"EMEA"}');
+    expect([curlish.status, curlish.body.name]).toEqual([201, 'EMEA']);
+    const form = await t.http.post(`/__sim/instances/${ID}/partitions`).set('Content-Type', 'application/x-www-form-urlencoded').send('name=APAC');
+    expect([form.status, form.body.message]).toEqual([400, expect.stringMatching(/^the body is not valid JSON/)]);
     expect((await t.http.get('/__sim/nothing')).status).toBe(404);
     let caught: unknown;
     try {
@@ -254,7 +259,13 @@ describe('control plane: reset, snapshot, log, errors, admin token', () => {
     app.use('/__sim', createControlRouter(t.sim.runtime, t.sim.control, { required: true, token: 'secret-token' }));
     const http = request(app);
     const denied = await http.get('/__sim/instances');
-    expect([denied.status, denied.body.error]).toEqual([401, 'unauthorized']);
+    expect([denied.status, denied.body]).toEqual([
+      401,
+      {
+        error: 'unauthorized',
+        message: "the control plane needs the admin token on a non-loopback address: send 'Authorization: Bearer <token>', 'x-sim-admin-token: <token>' or ?admin_token=<token>",
+      },
+    ]);
     expect((await http.get('/__sim/instances').set('Authorization', 'Bearer wrong')).status).toBe(401);
     expect((await http.get('/__sim/instances').set('Authorization', 'Bearer secret-token')).status).toBe(200);
     expect((await http.get('/__sim/instances').set('X-Sim-Admin-Token', 'secret-token')).status).toBe(200);
