@@ -149,7 +149,7 @@ describe('GET /__sim/ui/api/instances/:munchkinId/leads', () => {
 });
 
 describe('GET /__sim/ui/api/instances/:munchkinId/leads/:leadId', () => {
-  it('shows fields, blocked sources and the activity history with sources and partition moves', async () => {
+  it('shows fields, blocked sources, the activity history with sources and partition moves, and the writes blocks dropped', async () => {
     const t = twoPartitionSim();
     const aep = t.sim.runtime.firstInstance().services[1];
     const created = await sync(t, { partitionName: 'North America', input: [{ email: 'ann@x.com', title: 'CEO' }] }, aep);
@@ -172,6 +172,12 @@ describe('GET /__sim/ui/api/instances/:munchkinId/leads/:leadId', () => {
     expect(res.body.activities[0]).toMatchObject({ typeId: 100, fromPartition: 'North America', toPartition: 'EMEA', source: 'Web service API' });
     expect(res.body.activities[1]).toMatchObject({ typeId: 13, field: 'firstName', oldValue: null, newValue: 'Ann', source: 'Adobe Experience Platform' });
     expect(res.body.activities[2]).toMatchObject({ typeId: 12, source: 'Adobe Experience Platform' });
+
+    // The second write's title was dropped (blocked for AEP): Marketo logs no activity, the detail lists it.
+    expect(res.body.blockedWrites).toEqual([
+      { at: '2026-11-02T15:00:00.000Z', field: 'title', inputSource: 'Adobe Experience Platform', keptValue: 'CEO', droppedValue: 'CTO', requestId: expect.stringMatching(/^[0-9a-f]+#/) },
+    ]);
+    expect((await t.http.get(`/__sim/ui/api/instances/${M}/leads/1`)).body.blockedWrites).toEqual([]);
 
     const limited = await t.http.get(`/__sim/ui/api/instances/${M}/leads/${id}`).query({ activities: 1 });
     expect(limited.body.activities).toHaveLength(1);

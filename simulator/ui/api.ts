@@ -93,7 +93,7 @@ export function createUiApi(runtime: Runtime, ui: UiState): express.Router {
     await ui.leads.prepareDetail(state);
     const detail = ui.leads.detail(state, leadId, q.activities);
     if (!detail) throw new ControlError(404, `no lead ${leadId} in ${state.munchkinId}`, 'leadId');
-    res.json(detail);
+    res.json({ ...detail, blockedWrites: ui.blocked.forLead(state.munchkinId, leadId) });
   });
 
   api.get('/instances/:munchkinId/fields', (req, res) => void res.json(fieldSchemaView(instanceOf(runtime, req))));

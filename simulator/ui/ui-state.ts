@@ -1,6 +1,7 @@
-// What the dashboard keeps per emulator: lead indexes, the feed tail, usage history and connector runs.
+// What the dashboard keeps per emulator: lead indexes, the feed tail, blocked writes per lead, usage history and connector runs.
 import type { Runtime } from '../runtime.js';
 import { FeedBuffer } from './feed-buffer.js';
+import { LeadBlockedWrites } from './lead-blocked-writes.js';
 import { LeadViews } from './leads-view.js';
 import { ConnectorRuns } from './runs.js';
 import { DemoTimeline } from './demo-timeline.js';
@@ -9,6 +10,7 @@ import { UsageSampler } from './usage-sampler.js';
 export interface UiState {
   leads: LeadViews;
   feed: FeedBuffer;
+  blocked: LeadBlockedWrites;
   usage: UsageSampler;
   runs: ConnectorRuns;
   demo: DemoTimeline;
@@ -20,7 +22,7 @@ const states = new WeakMap<Runtime, UiState>();
 export function uiState(runtime: Runtime): UiState {
   let state = states.get(runtime);
   if (!state) {
-    state = { leads: new LeadViews(), feed: new FeedBuffer(runtime), usage: new UsageSampler(runtime), runs: new ConnectorRuns(), demo: new DemoTimeline() };
+    state = { leads: new LeadViews(), feed: new FeedBuffer(runtime), blocked: new LeadBlockedWrites(runtime), usage: new UsageSampler(runtime), runs: new ConnectorRuns(), demo: new DemoTimeline() };
     states.set(runtime, state);
   }
   return state;
