@@ -63,14 +63,17 @@ interface Session {
 
 const sessions: Session[] = [];
 
-async function open(sim: Simulator, hash = ''): Promise<Session> {
+/** The laptop screen the dashboard is made for. */
+const LAPTOP = { width: 1366, height: 768 };
+
+async function open(sim: Simulator, hash = '', viewport = { width: 1440, height: 900 }): Promise<Session> {
   let base: string;
   try {
     base = sim.url;
   } catch {
     base = await sim.listen(0, '127.0.0.1');
   }
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   // Fail on the step that hangs, well within the test timeout.
   page.setDefaultTimeout(8_000);
@@ -242,8 +245,8 @@ describe('the dashboard in Chromium', () => {
     await page.click('a[data-tab="feed"]');
     await page.waitForSelector('li[data-kind="fault"]');
     expect(await page.textContent('li[data-kind="fault"] .msg')).toMatch(/^fault 1 \(error\) fired on GET \/rest\/v1\/leads\.json/);
-    const requests = await page.$$eval('li[data-kind="request"] .msg', (items) => items.map((i) => i.firstChild!.textContent));
-    expect(requests).toContain('GET /rest/v1/leads.json -> 200 606');
+    const requests = await page.$$eval('li[data-kind="request"] .msg', (items) => items.map((i) => `${i.firstChild!.textContent} by ${i.querySelector('.who')?.textContent}`));
+    expect(requests).toContain('GET /rest/v1/leads.json -> 200 606 by Default API service');
     await page.screenshot({ path: `${ARTIFACTS}/ui-feed-fault.png` });
 
     // Without API calls and control-plane changes, only the fault is left.
@@ -292,20 +295,44 @@ describe('the dashboard in Chromium', () => {
     }
   });
 
-  it('shows the demo: timeline, connector outcomes and throughput', async () => {
+  it('shows the demo at laptop size: every step result in full, its leads one click away, counts, usage and throughput', async () => {
     const sim = createSimulator({ config: demoConfig(1), clock: new SimClock({ start: T0, frozen: true, autoAdvance: true }) });
     await sim.listen(0, '127.0.0.1');
     const demo = await startDemo(sim, { seed: 1, ambient: false });
-    await demo.script;
+    const steps = await demo.script;
     try {
-      const s = await open(sim);
+      const s = await open(sim, '', LAPTOP);
       const { page } = s;
       await page.waitForSelector('#demo-timeline li[data-step="recovery"][data-state="done"]');
       const states = await page.$$eval('#demo-timeline li', (items) => items.map((i) => `${(i as HTMLElement).dataset.step}:${(i as HTMLElement).dataset.state}`));
       expect(states).toEqual(['setup', 'partition-move', 'backfill', 'create', 'duplicate', 'blocked', 'ambiguous', 'rejected', 'rate-limit', 'recovery'].map((id) => `${id}:done`));
+      // Each result is on the page in full: not cut off, not replaced by an ellipsis.
+      const shown = await page.$$eval('#demo-timeline .result', (items) => items.map((i) => ({ text: i.firstChild!.textContent, cut: i.scrollWidth > i.clientWidth || i.scrollHeight > i.clientHeight + 1 })));
+      expect(shown).toEqual(steps.map((st) => ({ text: st.result, cut: false })));
       const tiles = await page.$$eval('.run-summary .tile', (items) => items.map((t) => `${(t as HTMLElement).dataset.outcome}=${t.querySelector('.n')!.textContent}`));
       expect(tiles).toEqual(['created=4', 'updated=12', 'skipped=1', 'rejected=1', 'failed=0']);
+      // With a run reporting, its counts and the usage charts lead the first column, beside the timeline.
+      const firstColumn = await page.$$eval('#main > .grid > .grid:first-child > section', (panels) => panels.map((p) => p.getAttribute('aria-labelledby')));
+      expect(firstColumn).toEqual(['ov-run', 'ov-usage', 'ov-instance', 'ov-structure', 'ov-services']);
+      const rateWindow = await page.$eval('.usage-chart[data-chart="Calls in the 20 s window"]', (c) => ({ peak: (c as HTMLElement).dataset.peak, marks: c.querySelectorAll('circle').length }));
+      expect(rateWindow.peak).toBe('100');
+      expect(rateWindow.marks).toBeGreaterThan(0);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
       await page.screenshot({ path: `${ARTIFACTS}/ui-demo-overview.png`, fullPage: true });
+
+      // The blocked write's lead: the title kept, blocked for AEP, and only the city changed by AEP in its history.
+      const blocked = steps.find((st) => st.id === 'blocked')!;
+      await page.click(`#demo-timeline li[data-step="blocked"] a[href="#/leads/${blocked.leadIds[0]}"]`);
+      await page.waitForSelector('#lead-detail:not([hidden]) #lead-activities');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('lead-detail');
+      expect(await page.textContent('#lead-detail [data-field="title"]')).toBe('VP Marketing');
+      expect(await page.textContent('#lead-detail tr:has([data-field="title"]) .badge')).toBe('Adobe Experience Platform');
+      const changes = await page.$$eval('#lead-activities tbody tr[data-type="13"]', (rows) => rows.map((r) => `${r.children[2].querySelector('code')!.textContent} by ${r.children[3].firstChild!.textContent}`));
+      expect(changes).toEqual(['city by Adobe Experience Platform']);
+      const dropped = await page.$$eval('#lead-blocked tbody tr', (rows) => rows.map((r) => Array.from(r.children).slice(1).map((c) => c.firstChild!.textContent)));
+      expect(dropped).toEqual([['title', 'VP Marketing', 'Chief Marketing Officer', 'Adobe Experience Platform']]);
+      await page.screenshot({ path: `${ARTIFACTS}/ui-demo-blocked-lead.png` });
+
       await page.click('a[data-tab="runs"]');
       await page.waitForSelector('#outcome-table tbody tr[data-outcome]');
       await page.selectOption('#outcome-filter', 'skipped');
@@ -315,5 +342,159 @@ describe('the dashboard in Chromium', () => {
     } finally {
       await demo.stop();
     }
+  });
+
+  it('shows a rate-limit episode that happened before the page was opened (usage is sampled with nobody watching)', async () => {
+    const sim = frozenSim();
+    const base = await sim.listen(0, '127.0.0.1');
+    sim.runtime.firstInstance().settings.limits.ratePer20s = 5;
+    const service = sim.runtime.firstInstance().services[0];
+    const token = ((await (await fetch(`${base}/identity/oauth/token?grant_type=client_credentials&client_id=${service.clientId}&client_secret=${service.clientSecret}`)).json()) as { access_token: string }).access_token;
+    const codes: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const body = (await (await fetch(`${base}/rest/v1/leads.json?filterType=id&filterValues=1`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { errors?: { code: string }[] };
+      codes.push(body.errors?.[0]?.code ?? 'ok');
+    }
+    expect(codes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', '606', '606']);
+    sim.runtime.clock.advance(30_000);
+    const s = await open(sim, '', LAPTOP);
+    const chart = '.usage-chart[data-chart="Calls in the 20 s window"]';
+    await s.page.waitForSelector(chart);
+    expect(await s.page.$eval(chart, (c) => ({ ...(c as HTMLElement).dataset, title: c.querySelector('.chart-title')!.textContent }))).toEqual({
+      chart: 'Calls in the 20 s window',
+      latest: '0',
+      peak: '5',
+      title: 'Calls in the 20 s windowpeak 5 · now 0 / 5',
+    });
+    expect(await s.page.$$eval(`${chart} circle`, (marks) => marks.length)).toBe(1);
+    expect(await s.page.textContent('#usage-range')).toBe('15:00:00–15:00:30 UTC');
+  });
+
+  it('uses the lead table width when no lead is open, and makes room for an open lead without a horizontal scrollbar', async () => {
+    const s = await open(frozenSim(), '#/leads', LAPTOP);
+    const { page } = s;
+    await page.waitForSelector('#lead-table tbody tr[data-lead-id]');
+    const width = () => page.$eval('#lead-table', (t) => t.getBoundingClientRect().width);
+    expect(await width()).toBeGreaterThan(1200);
+    expect(await page.$$eval('#lead-table thead th', (ths) => ths.filter((th) => getComputedStyle(th).display !== 'none').map((th) => th.textContent))).toEqual([
+      'Id▲',
+      'Email↕',
+      'First name↕',
+      'Last name↕',
+      'Company↕',
+      'Partition',
+      'Updated (UTC)↕',
+    ]);
+    await page.click('a[aria-label="Lead 7: open detail"]');
+    await page.waitForSelector('#lead-detail:not([hidden]) #lead-activities');
+    expect(await page.$$eval('#lead-table thead th', (ths) => ths.filter((th) => getComputedStyle(th).display !== 'none').map((th) => th.textContent))).toEqual(['Id▲', 'Email↕', 'Last name↕', 'Partition']);
+    const fits = await page.$$eval('.table-wrap', (wraps) => wraps.every((w) => w.scrollWidth <= w.clientWidth));
+    expect(fits).toBe(true);
+    const [table, detail] = await Promise.all([page.$eval('#lead-table', (t) => t.getBoundingClientRect()), page.$eval('#lead-detail', (d) => d.getBoundingClientRect())]);
+    expect(detail.left).toBeGreaterThan(table.right);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}/ui-lead-detail-laptop.png` });
+  });
+
+  it('says why the first sort by a column is slow, and never lets a late answer replace the page asked for after it', async () => {
+    const s = await open(frozenSim(), '#/leads');
+    const { page } = s;
+    await page.waitForSelector('#lead-table tbody tr[data-lead-id]');
+    // Hold the answer to the email sort (at 1M leads its first build takes seconds) until the last-name sort has been shown.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let heldSeen = false;
+    await page.route(/\/leads\?.*sort=email/, async (route) => {
+      heldSeen = true;
+      await held;
+      await route.continue();
+    });
+    await page.click('button[data-sort="email"]');
+    await page.waitForFunction(() => document.querySelector('#lead-summary')?.textContent?.startsWith('Loading…'));
+    expect(await page.textContent('#lead-summary')).toBe('Loading… the first sort or search by email builds its index once (a few seconds at a million leads).');
+    expect(await page.getAttribute('.table-wrap.tall', 'aria-busy')).toBe('true');
+    await page.click('button[data-sort="lastName"]');
+    await page.waitForSelector('th[aria-sort="ascending"] button[data-sort="lastName"]');
+    const byName = await page.$$eval('#lead-table tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.leadId));
+    release();
+    expect(heldSeen).toBe(true);
+    await page.waitForResponse(/\/leads\?.*sort=email/);
+    await page.waitForTimeout(200);
+    expect(await page.$$eval('#lead-table tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.leadId))).toEqual(byName);
+    expect(await page.getAttribute('button[data-sort="lastName"]', 'data-sort')).toBe('lastName');
+    expect(await page.$eval('th[aria-sort="ascending"] button', (b) => (b as HTMLElement).dataset.sort)).toBe('lastName');
+    expect(await page.textContent('#lead-summary')).toBe('1–50 of 120 leads');
+    expect(await page.getAttribute('.table-wrap.tall', 'aria-busy')).toBeNull();
+  });
+
+  it('can be used by keyboard alone: open a tab, search, open and close a lead, toggle a block, all with visible focus', async () => {
+    const s = await open(frozenSim(), '', LAPTOP);
+    const { page } = s;
+    const email = String(s.sim.runtime.firstInstance().leads.get(42)!.values.email);
+    const focused = () =>
+      page.evaluate(() => {
+        const a = document.activeElement as HTMLElement;
+        const style = getComputedStyle(a);
+        return { id: a.id, label: a.getAttribute('aria-label') ?? a.textContent?.trim() ?? '', outline: style.outlineStyle !== 'none' && style.outlineWidth !== '0px' };
+      });
+    /** Tabs (forward or back) until the focused element matches, checking every stop shows its focus. */
+    const tabTo = async (matches: (f: { id: string; label: string }) => boolean, key = 'Tab') => {
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press(key);
+        const f = await focused();
+        expect(f.outline, `focus visible on ${f.id || f.label}`).toBe(true);
+        if (matches(f)) return;
+      }
+      throw new Error('never reached');
+    };
+    await tabTo((f) => f.label === 'Leads');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#lead-table tbody tr[data-lead-id]');
+    await tabTo((f) => f.id === 'lead-search');
+    await page.keyboard.type(email);
+    await page.waitForFunction(() => document.querySelector('#lead-summary')?.textContent?.startsWith('1–1 of 1 leads'));
+    await tabTo((f) => f.label === 'Lead 42: open detail');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#lead-detail:not([hidden]) #lead-activities');
+    expect((await focused()).id).toBe('lead-detail');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#lead-detail', { state: 'hidden' });
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Lead 42: open detail');
+
+    await tabTo((f) => f.label === 'Fields & blocks', 'Shift+Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#field-table');
+    await tabTo((f) => f.id === 'field-filter');
+    await page.keyboard.type('title');
+    await tabTo((f) => f.label === 'Block Web service API updates to title');
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => document.querySelector('#toast')?.textContent === 'title: updates from Web service API are now blocked');
+    expect(s.sim.runtime.firstInstance().fields.find((f) => f.name === 'title')!.blockedSources).toEqual(['Web service API']);
+  });
+
+  it('keeps the controls inside their panels and the throughput times apart at laptop width', async () => {
+    const s = await open(frozenSim(), '#/controls', { width: 1280, height: 800 });
+    const { page } = s;
+    await page.waitForSelector('#scenario-select');
+    const inside = await page.$$eval('#main section.panel', (panels) =>
+      panels.every((p) => {
+        const box = p.getBoundingClientRect();
+        return Array.from(p.querySelectorAll('select, input, button')).every((c) => c.getBoundingClientRect().right <= box.right);
+      }),
+    );
+    expect(inside).toBe(true);
+    // Three 5 s buckets: the first and last times must not be drawn over each other.
+    // A string, so the test runner does not rewrite the page's own module import.
+    const labels = (await page.evaluate(`(async () => {
+      const { stackedBars } = await import('./js/charts.js');
+      const buckets = [0, 5, 10].map((s) => ({ at: '2026-11-02T15:00:' + String(s).padStart(2, '0') + '.000Z', created: 1 }));
+      const svg = stackedBars({ title: 't', buckets, keys: ['created'], colors: { created: '#000' } });
+      document.body.append(svg);
+      const boxes = Array.from(svg.querySelectorAll('text')).filter((t) => t.textContent.includes(':')).map((t) => t.getBoundingClientRect());
+      svg.remove();
+      return boxes.map((r) => [r.left, r.right]);
+    })()`)) as [number, number][];
+    for (let i = 1; i < labels.length; i++) expect(labels[i][0]).toBeGreaterThanOrEqual(labels[i - 1][1]);
+    expect(labels.length).toBeGreaterThan(0);
   });
 });

@@ -3,12 +3,12 @@ import { h, num, s } from './dom.js';
 
 /**
  * A filled line of `values` (oldest first) on a 0..max scale, with the limit as a dashed line.
- * `label` names it for screen readers together with the latest value.
+ * `title` names it, for screen readers too, with the latest value and the peak of the history.
  */
 export function usageChart({ title, values, limit, enabled = true, width = 520, height = 64, color = '#5c4ee5' }) {
   const latest = values.length ? values[values.length - 1] : 0;
-  const peak = Math.max(1, ...values);
-  const max = enabled && limit > 0 ? Math.max(limit, peak) : peak;
+  const highest = values.length ? Math.max(...values) : 0;
+  const max = enabled && limit > 0 ? Math.max(limit, highest, 1) : Math.max(highest, 1);
   const pad = { l: 4, r: 4, t: 8, b: 4 };
   const w = width - pad.l - pad.r;
   const hgt = height - pad.t - pad.b;
@@ -20,7 +20,7 @@ export function usageChart({ title, values, limit, enabled = true, width = 520, 
   const stroke = hot ? '#d93025' : color;
   const svg = s(
     'svg',
-    { class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${title}: ${num(latest)}${enabled ? ` of ${num(limit)}` : ''}` },
+    { class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${title}: ${num(latest)}${enabled ? ` of ${num(limit)}` : ''}, peak ${num(highest)}` },
     s('rect', { x: pad.l, y: pad.t, width: w, height: hgt, fill: '#fafbfc', stroke: '#eef0f4' }),
     enabled && limit > 0 ? s('line', { x1: pad.l, x2: pad.l + w, y1: y(limit), y2: y(limit), stroke: '#d93025', 'stroke-dasharray': '4 3', 'stroke-width': 1 }) : null,
     points.length > 1 ? s('polygon', { points: `${x(0)},${y(0)} ${points.join(' ')} ${x(values.length - 1)},${y(0)}`, fill: stroke, opacity: 0.14 }) : null,
@@ -30,8 +30,11 @@ export function usageChart({ title, values, limit, enabled = true, width = 520, 
   );
   return h(
     'div',
-    { class: 'usage-chart', dataset: { chart: title } },
-    h('div', { class: 'chart-title' }, h('span', null, title), h('strong', { class: hot ? 'error' : '' }, `${num(latest)}${enabled ? ` / ${num(limit)}` : ' (limits off)'}`)),
+    { class: 'usage-chart', dataset: { chart: title, latest: String(latest), peak: String(highest) } },
+    h('div', { class: 'chart-title' }, h('span', null, title),
+      h('span', null,
+        highest > latest ? h('span', { class: highest >= limit && enabled ? 'error' : 'muted' }, `peak ${num(highest)} · now `) : null,
+        h('strong', { class: hot ? 'error' : '' }, `${num(latest)}${enabled ? ` / ${num(limit)}` : ' (limits off)'}`))),
     svg,
   );
 }
@@ -65,7 +68,8 @@ export function stackedBars({ title, buckets, keys, colors, width = 640, height 
     s('text', { x: pad.l - 4, y: pad.t + 8, 'text-anchor': 'end' }, String(max)),
     s('text', { x: pad.l - 4, y: pad.t + hgt, 'text-anchor': 'end' }, '0'),
     first ? s('text', { x: pad.l, y: height - 4 }, first.at.slice(11, 19)) : null,
-    last && buckets.length > 1 ? s('text', { x: pad.l + buckets.length * bw, y: height - 4, 'text-anchor': 'end' }, last.at.slice(11, 19)) : null,
+    // The last bucket's time only once the bars are wide enough that it cannot run into the first one's.
+    last && buckets.length * bw >= 110 ? s('text', { x: pad.l + buckets.length * bw, y: height - 4, 'text-anchor': 'end' }, last.at.slice(11, 19)) : null,
     ...bars,
   );
 }

@@ -71,7 +71,7 @@ export function render(app, _route) {
   }
   function showClock(c) {
     if (!c) return;
-    clockState.textContent = `${dateTime(c.now)} — ${c.frozen ? 'frozen' : 'running'}${c.pendingTimers ? `, ${c.pendingTimers} timers pending` : ''}`;
+    clockState.textContent = `${dateTime(c.now)} — ${c.frozen ? 'frozen' : 'running'}${c.pendingTimers ? `, ${c.pendingTimers} timer${c.pendingTimers === 1 ? '' : 's'} pending` : ''}`;
     freezeBtn.textContent = c.frozen ? 'Unfreeze (follow real time)' : 'Freeze';
   }
   left.append(h('section', { class: 'panel', 'aria-labelledby': 'ctl-clock' }, h('h2', { id: 'ctl-clock' }, 'Instance clock'),
@@ -132,7 +132,7 @@ export function render(app, _route) {
   const latency = h('input', { id: 'fault-latency', type: 'number', min: 1, value: '2000', style: 'width:100px' });
   const race = h('input', { id: 'fault-race', type: 'number', min: 1, value: '500', style: 'width:100px' });
   const method = h('select', { id: 'fault-method' }, h('option', { value: '' }, 'any'), ['GET', 'POST', 'DELETE'].map((m) => h('option', { value: m }, m)));
-  const path = h('input', { id: 'fault-path', placeholder: '/rest/v1/leads.json (any if empty)', style: 'min-width:230px' });
+  const path = h('input', { id: 'fault-path', placeholder: 'any path', title: 'e.g. /rest/v1/leads.json; empty matches every path', style: 'min-width:230px' });
   const times = h('input', { id: 'fault-times', type: 'number', min: 1, value: '1', style: 'width:80px', 'aria-describedby': 'fault-times-help' });
   const everyCall = h('input', { type: 'checkbox', id: 'fault-until-cleared', onChange: () => (times.disabled = everyCall.checked) });
   const thisInstance = h('input', { type: 'checkbox', id: 'fault-this-instance', checked: true });

@@ -22,7 +22,7 @@ export function feedItem(e) {
     { class: cls, dataset: { kind: e.kind, seq: String(e.seq) } },
     h('time', { datetime: e.at }, time(e.at)),
     h('span', { class: `kind kind-${e.kind}` }, e.kind.replace('-', ' ')),
-    h('span', { class: 'msg' }, e.message, e.requestId ? h('span', { class: 'muted small mono' }, `  ${e.requestId}`) : null),
+    h('span', { class: 'msg' }, e.message, e.service ? h('span', { class: 'who', title: 'the API service that made the call' }, e.service) : null, e.requestId ? h('span', { class: 'muted small mono' }, `  ${e.requestId}`) : null),
   );
 }
 
@@ -32,7 +32,7 @@ export function render(app, _route) {
   let buffered = 0;
   const list = h('ul', { class: 'feed', id: 'feed-list', 'aria-label': 'Inspection log, newest first' });
   const counts = h('span', { class: 'muted small', id: 'feed-counts' });
-  const text = h('input', { type: 'search', placeholder: 'filter text (path, code, field…)', autocomplete: 'off', onInput: () => redraw() });
+  const text = h('input', { type: 'search', placeholder: 'path, code, field…', 'aria-label': 'Filter the feed by text', autocomplete: 'off', onInput: () => redraw() });
   const pauseBtn = h('button', { id: 'feed-pause', 'aria-pressed': 'false', onClick: () => {
     paused = !paused;
     pauseBtn.setAttribute('aria-pressed', String(paused));
@@ -52,9 +52,7 @@ export function render(app, _route) {
           redraw();
         } }), h('span', { class: `kind-${k}` }, label)))),
       h('span', { class: 'spacer' }),
-      h('label', { class: 'chip' }, onlyThis, 'this instance only'),
-      text,
-      pauseBtn),
+      h('div', { class: 'row' }, h('label', { class: 'chip' }, onlyThis, 'this instance only'), text, pauseBtn)),
     h('div', { class: 'feed-scroll' }, list),
   );
 

@@ -2,15 +2,18 @@
 import { api, enc } from '../api.js';
 import { dateTime, debounce, h, num, replace, throttle, toast, value } from '../dom.js';
 
+// `optional` columns give way to the lead detail when one is open (laptop width).
 const COLUMNS = [
   { key: 'id', label: 'Id', num: true },
   { key: 'email', label: 'Email' },
-  { key: 'firstName', label: 'First name' },
+  { key: 'firstName', label: 'First name', optional: true },
   { key: 'lastName', label: 'Last name' },
-  { key: 'company', label: 'Company' },
+  { key: 'company', label: 'Company', optional: true },
   { key: 'partition', label: 'Partition', sortable: false },
-  { key: 'updatedAt', label: 'Updated (UTC, MM-DD)' },
+  { key: 'updatedAt', label: 'Updated (UTC)', optional: true },
 ];
+/** How long a table request may take before the page says why (the first sort by a column at 1M leads builds its index). */
+const SLOW_MS = 400;
 const SEARCH_FIELDS = [
   ['email', 'Email'],
   ['lastName', 'Last name'],
@@ -49,6 +52,7 @@ export function render(app, route) {
   const tbody = h('tbody');
   const pager = h('div', { class: 'pager' });
   const detail = h('section', { class: 'panel detail', id: 'lead-detail', tabindex: '-1', 'aria-label': 'Lead detail', hidden: true });
+  const tableWrap = h('div', { class: 'table-wrap tall' }, h('table', { id: 'lead-table', 'aria-describedby': 'lead-summary' }, thead, tbody));
 
   const el = h(
     'div',
@@ -69,7 +73,7 @@ export function render(app, route) {
       h('p', { id: 'lead-search-help', class: 'muted small' }, 'Search matches the beginning of the value, ignoring case (lead id: exact). Paging, sorting and search run in the emulator, so they stay fast with a million leads.'),
       note,
       h('div', { class: 'row' }, summary),
-      h('div', { class: 'table-wrap tall' }, h('table', { id: 'lead-table', 'aria-describedby': 'lead-summary' }, thead, tbody)),
+      tableWrap,
       pager,
     ),
     detail,
@@ -103,24 +107,37 @@ export function render(app, route) {
       h('tr', null, COLUMNS.map((c) => {
         const sorted = params.sort === c.key;
         const aria = sorted ? (params.dir === 'asc' ? 'ascending' : 'descending') : 'none';
-        if (c.sortable === false) return h('th', { scope: 'col' }, c.label);
-        return h('th', { scope: 'col', class: c.num ? 'num' : '', 'aria-sort': aria },
+        if (c.sortable === false) return h('th', { scope: 'col', class: c.optional ? 'opt' : '' }, c.label);
+        return h('th', { scope: 'col', class: `${c.num ? 'num' : ''}${c.optional ? ' opt' : ''}`, 'aria-sort': aria },
           h('button', { class: 'sort', 'data-sort': c.key, onClick: () => set({ sort: c.key, dir: sorted && params.dir === 'asc' ? 'desc' : 'asc', offset: '0' }) },
             c.label, h('span', { class: 'sort-ind', 'aria-hidden': 'true' }, sorted ? (params.dir === 'asc' ? '▲' : '▼') : '↕')));
       })),
     );
   }
 
+  // Only the answer to the latest request is shown: a slow first sort must not overwrite the page asked for after it.
+  let tableRequest = 0;
   async function loadTable() {
     const q = new URLSearchParams({ partition: params.partition, sort: params.sort, dir: params.dir, offset: params.offset, limit: params.limit, field: params.field });
     if (params.q.trim()) q.set('q', params.q.trim());
+    const mine = ++tableRequest;
+    const slow = setTimeout(() => {
+      if (mine !== tableRequest) return;
+      tableWrap.setAttribute('aria-busy', 'true');
+      summary.textContent = `Loading… the first sort or search by ${COLUMNS.find((c) => c.key === (params.q.trim() ? params.field : params.sort))?.label.toLowerCase() ?? 'a column'} builds its index once (a few seconds at a million leads).`;
+    }, SLOW_MS);
     let page;
     try {
       page = await api(`${app.UI_API}/instances/${enc(app.munchkinId)}/leads?${q}`);
     } catch (e) {
+      if (mine !== tableRequest) return;
       replace(tbody, h('tr', null, h('td', { colspan: COLUMNS.length, class: 'error' }, e.message)));
       return;
+    } finally {
+      clearTimeout(slow);
+      if (mine === tableRequest) tableWrap.removeAttribute('aria-busy');
     }
+    if (mine !== tableRequest) return;
     if (page.sort.field !== params.sort) params = { ...params, sort: page.sort.field };
     renderHead();
     replace(note, page.note ? h('p', { class: 'note' }, page.note) : null);
@@ -134,11 +151,11 @@ export function render(app, route) {
             h('tr', { class: r.id === leadId ? 'selected' : '', dataset: { leadId: String(r.id) } },
               h('td', { class: 'num' }, h('a', { href: hashFor(params, r.id), 'aria-label': `Lead ${r.id}: open detail` }, r.id)),
               h('td', null, value(r.email)),
-              h('td', null, value(r.firstName)),
+              h('td', { class: 'opt' }, value(r.firstName)),
               h('td', null, value(r.lastName)),
-              h('td', null, value(r.company)),
+              h('td', { class: 'opt' }, value(r.company)),
               h('td', null, r.partition),
-              h('td', { class: 'mono nowrap', title: dateTime(r.updatedAt) }, r.updatedAt.slice(5, 19).replace('T', ' ')),
+              h('td', { class: 'mono nowrap opt', title: dateTime(r.updatedAt) }, r.updatedAt.slice(5, 19).replace('T', ' ')),
             ))
         : h('tr', null, h('td', { colspan: COLUMNS.length, class: 'empty' }, 'No leads match.')),
     );
@@ -162,20 +179,29 @@ export function render(app, route) {
     );
   }
 
+  function showDetail(open) {
+    detail.hidden = !open;
+    el.classList.toggle('with-detail', open);
+  }
+
+  let detailRequest = 0;
   async function loadDetail(focus) {
+    const mine = ++detailRequest;
     if (!leadId) {
-      detail.hidden = true;
+      showDetail(false);
       return;
     }
     let d;
     try {
       d = await api(`${app.UI_API}/instances/${enc(app.munchkinId)}/leads/${leadId}`);
     } catch (e) {
-      detail.hidden = false;
+      if (mine !== detailRequest) return;
+      showDetail(true);
       replace(detail, h('h2', null, `Lead ${leadId}`), h('p', { class: 'error' }, e.message));
       return;
     }
-    detail.hidden = false;
+    if (mine !== detailRequest) return;
+    showDetail(true);
     replace(
       detail,
       h('div', { class: 'row' }, h('h2', { id: 'detail-title' }, `Lead ${d.id}`), h('span', { class: 'badge info' }, d.partition), h('span', { class: 'spacer' }),
@@ -185,7 +211,7 @@ export function render(app, route) {
       h('div', { class: 'table-wrap' }, h('table', { 'aria-label': 'Lead fields' },
         h('thead', null, h('tr', null, h('th', null, 'Field'), h('th', null, 'Value'))),
         h('tbody', null, d.fields.map((f) => h('tr', null,
-          h('td', { class: 'field-name' }, h('code', null, f.name), h('div', { class: 'muted small' }, `${f.displayName} · ${f.dataType}`)),
+          h('td', { class: 'field-name', title: f.displayName }, h('code', null, f.name), h('span', { class: 'muted small' }, ` ${f.dataType}`)),
           h('td', null,
             h('div', { dataset: { field: f.name } }, value(f.value)),
             f.blockedSources.length ? h('div', { class: 'small' }, h('span', { class: 'muted' }, 'updates blocked for '), f.blockedSources.map((s) => h('span', { class: 'badge warn' }, s))) : null)))))),
@@ -198,6 +224,20 @@ export function render(app, route) {
           h('td', null, a.typeId === 13 ? [h('code', null, a.field), ': ', value(a.oldValue), h('span', { class: 'arrow' }, '→'), value(a.newValue)]
             : a.typeId === 100 ? [value(a.fromPartition), h('span', { class: 'arrow' }, '→'), value(a.toPartition)] : ''),
           h('td', null, value(a.source), a.requestId ? h('div', { class: 'muted small mono' }, a.requestId) : null)))))),
+      d.blockedWrites.length
+        ? [
+            h('h3', { style: 'margin-top:14px' }, `Writes dropped by Block Field Updates (${num(d.blockedWrites.length)})`),
+            h('p', { class: 'muted small' }, 'Marketo drops these without an activity; the emulator’s log keeps them.'),
+            h('div', { class: 'table-wrap' }, h('table', { id: 'lead-blocked', 'aria-label': 'Writes dropped by Block Field Updates, newest first' },
+              h('thead', null, h('tr', null, h('th', null, 'When (UTC)'), h('th', null, 'Field'), h('th', null, 'Kept'), h('th', null, 'Dropped'), h('th', null, 'Source'))),
+              h('tbody', null, d.blockedWrites.map((b) => h('tr', null,
+                h('td', { class: 'mono' }, dateTime(b.at).replace(' UTC', '')),
+                h('td', null, h('code', null, b.field)),
+                h('td', null, value(b.keptValue)),
+                h('td', null, value(b.droppedValue)),
+                h('td', null, b.inputSource, b.requestId ? h('div', { class: 'muted small mono' }, b.requestId) : null)))))),
+          ]
+        : null,
     );
     if (focus) detail.focus();
   }
@@ -239,7 +279,8 @@ export function render(app, route) {
   sync();
   renderHead();
   void loadPartitions().then(loadTable);
-  void loadDetail(false);
+  // Arriving with a lead in the address (a link from the timeline or an outcome) puts focus on it, so Escape closes it.
+  void loadDetail(leadId !== null);
 
   return {
     el,
@@ -251,7 +292,7 @@ export function render(app, route) {
       if (document.activeElement !== searchInput) sync();
       if (JSON.stringify(params) !== before || prevLead !== leadId) void loadTable();
       if (prevLead !== leadId) void loadDetail(true);
-      else if (leadId === null) detail.hidden = true;
+      else if (leadId === null) showDetail(false);
     },
     dispose: () => offs.forEach((off) => off()),
   };

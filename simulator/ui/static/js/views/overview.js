@@ -1,6 +1,6 @@
 // Overview tab: the instance (partitions, workspaces, services, dedupe rule, limits, org mapping, HIPAA), live usage, the latest run, recent events.
 import { api, enc } from '../api.js';
-import { h, num, replace, throttle, dateTime } from '../dom.js';
+import { h, num, replace, throttle, dateTime, time } from '../dom.js';
 import { usageChart } from '../charts.js';
 import { feedItem } from './feed.js';
 import { runSummaryPanel } from './runs.js';
@@ -10,7 +10,8 @@ export function render(app, _route) {
   const structurePanel = h('section', { class: 'panel', 'aria-labelledby': 'ov-structure' }, h('h2', { id: 'ov-structure' }, 'Partitions and workspaces'));
   const servicesPanel = h('section', { class: 'panel', 'aria-labelledby': 'ov-services' }, h('h2', { id: 'ov-services' }, 'API services'));
   const usageBody = h('div', { class: 'charts' });
-  const usagePanel = h('section', { class: 'panel', 'aria-labelledby': 'ov-usage' }, h('h2', { id: 'ov-usage' }, 'Rate limit and quota', h('span', { class: 'muted small' }, 'live, last 2 minutes')), usageBody);
+  const usageRange = h('span', { class: 'muted small', id: 'usage-range' });
+  const usagePanel = h('section', { class: 'panel', 'aria-labelledby': 'ov-usage' }, h('h2', { id: 'ov-usage' }, 'Rate limit and quota', usageRange), usageBody);
   const runBody = h('div', null, h('p', { class: 'muted' }, 'No connector run yet. Start the demo with ', h('code', null, 'npm run sim -- --demo'), '.'));
   const runPanel = h('section', { class: 'panel', 'aria-labelledby': 'ov-run' }, h('h2', { id: 'ov-run' }, 'Connector run'), runBody);
   const demoList = h('ol', { class: 'timeline', id: 'demo-timeline' });
@@ -22,12 +23,23 @@ export function render(app, _route) {
     h('h2', { id: 'ov-feed' }, 'Recent events', h('a', { href: '#/feed', class: 'small' }, 'open the live feed')),
     h('div', { class: 'feed-scroll short' }, feedList),
   );
-  const el = h(
-    'div',
-    { class: 'grid main-side' },
-    h('div', { class: 'grid' }, instancePanel, runPanel, structurePanel, servicesPanel),
-    h('div', { class: 'grid' }, demoPanel, usagePanel, feedPanel),
-  );
+  const leftColumn = h('div', { class: 'grid' });
+  const rightColumn = h('div', { class: 'grid' });
+  const el = h('div', { class: 'grid main-side' }, leftColumn, rightColumn);
+  // While a connector run reports (the demo), its counts and the usage charts lead, so a laptop screen shows them
+  // beside the demo timeline; otherwise the instance itself comes first.
+  let runFirst = null;
+  function arrange(hasRun) {
+    if (runFirst === hasRun) return;
+    runFirst = hasRun;
+    if (hasRun) {
+      leftColumn.replaceChildren(runPanel, usagePanel, instancePanel, structurePanel, servicesPanel);
+      rightColumn.replaceChildren(demoPanel, feedPanel);
+    } else {
+      leftColumn.replaceChildren(instancePanel, runPanel, structurePanel, servicesPanel);
+      rightColumn.replaceChildren(demoPanel, usagePanel, feedPanel);
+    }
+  }
 
   const load = async () => {
     try {
@@ -98,6 +110,10 @@ export function render(app, _route) {
     const u = usage.find((x) => x.munchkinId === app.munchkinId);
     if (!u) return;
     const pick = (k) => u.samples.map((s) => s[k]);
+    // Sampled on every call, so the history goes back to the last busy two minutes even if nobody was watching.
+    const first = u.samples[0];
+    const last = u.samples[u.samples.length - 1];
+    usageRange.textContent = first ? `${time(first.at)}–${time(last.at)} UTC` : 'no calls yet';
     replace(
       usageBody,
       usageChart({ title: `Calls in the ${u.limits.rateWindowSeconds} s window`, values: pick('windowCalls'), limit: u.limits.ratePer20s, enabled: u.limits.enabled }),
@@ -112,22 +128,27 @@ export function render(app, _route) {
 
   function renderRuns(runs) {
     const latest = runs[runs.length - 1];
+    arrange(Boolean(latest));
     if (!latest) return;
     replace(runBody, runSummaryPanel(latest, { compact: true }), h('p', { class: 'small' }, h('a', { href: `#/runs/${latest.id}` }, 'per-profile outcomes'), h('span', { class: 'muted' }, ` · started ${dateTime(latest.startedAt)}`)));
   }
 
   const MARK = { pending: '○', running: '◔', done: '✓', failed: '✗' };
+  const STATE = { pending: 'to come', running: 'now', done: 'done', failed: 'failed' };
   function renderDemo(demo) {
     if (!demo || demo.steps.length === 0) {
       demoPanel.hidden = true;
       return;
     }
     demoPanel.hidden = false;
+    // What happened, in full, once a step is done; until then what to look for (in full while it runs).
     replace(demoList, demo.steps.map((st) => h('li', { class: `step ${st.state}`, dataset: { step: st.id, state: st.state } },
       h('span', { class: 'mark', 'aria-hidden': 'true' }, MARK[st.state]),
       h('div', null,
-        h('div', null, h('strong', null, st.title), h('span', { class: 'muted small' }, `  +${st.dueSeconds} s · ${st.state}`)),
-        st.result ? h('div', { class: 'small result', title: st.result }, st.result) : h('div', { class: 'small muted result', title: st.detail }, st.detail)))));
+        h('div', null, h('strong', null, st.title), h('span', { class: `muted small${st.state === 'running' ? ' now' : ''}` }, `  +${st.dueSeconds} s · ${STATE[st.state]}`)),
+        st.result
+          ? h('div', { class: 'small result' }, st.result, st.leadIds.length ? h('span', { class: 'lead-links' }, ' — open ', st.leadIds.slice(0, 3).map((id, i) => [i ? ', ' : '', h('a', { href: `#/leads/${id}` }, `lead ${id}`)]), st.leadIds.length > 3 ? ` and ${st.leadIds.length - 3} more` : '') : null)
+          : h('div', { class: `small muted ${st.state === 'running' ? 'result' : 'preview'}`, title: st.detail }, st.detail)))));
   }
 
   const recent = [];

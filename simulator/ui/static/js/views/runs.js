@@ -16,7 +16,8 @@ export function runSummaryPanel(run, { compact = false } = {}) {
       h('span', { class: `badge ${run.state === 'running' ? 'ok' : run.state === 'failed' ? 'failed' : ''}` }, run.state)),
     h('div', { class: 'tiles' }, OUTCOMES.map((o) => h('div', { class: `tile ${o}`, dataset: { outcome: o } }, h('div', { class: 'n' }, num(run.counts[o])), h('div', { class: 'l' }, o)))),
     h('div', { class: 'chart-title', style: 'margin-top:10px' }, h('span', null, `Profiles per ${run.bucketSeconds} s (instance clock)`), h('strong', null, `${num(run.total)} total`)),
-    stackedBars({ title: 'Connector throughput', buckets: run.throughput, keys: OUTCOMES, colors: OUTCOME_COLORS, height: compact ? 110 : 150 }),
+    // Drawn wider (not taller) on the runs tab, so the chart keeps its text size across a laptop screen.
+    stackedBars({ title: 'Connector throughput', buckets: run.throughput, keys: OUTCOMES, colors: OUTCOME_COLORS, width: compact ? 640 : 1100, height: compact ? 110 : 150 }),
     legend(OUTCOME_COLORS),
     run.error ? h('p', { class: 'error' }, run.error) : null,
   );
