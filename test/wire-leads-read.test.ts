@@ -145,6 +145,14 @@ describe('Get Leads by Filter Type (GET /rest/v1/leads.json)', () => {
     expect(over.body.errors).toEqual([{ code: '1003', message: 'Too many results match the filter' }]);
     const byPartition = await api.get(LEADS, { filterType: 'leadPartitionId', filterValues: '1' });
     expect(byPartition.body.errors).toEqual([{ code: '1003', message: 'Too many results match the filter' }]);
+    // Only leads the caller can read count: two in Mexico are not too many for a Mexico-only service.
+    insertLead(state, 2, { email: 'mx-a@example.com', externalKey: 'SAME' }, ctx, { logActivity: false });
+    insertLead(state, 2, { email: 'mx-b@example.com', externalKey: 'SAME' }, ctx, { logActivity: false });
+    const mexico = await clientFor(t, serviceNamed(t, 'Mexico team'));
+    expect((await mexico.get(LEADS, { filterType: 'externalKey', filterValues: 'SAME,other', fields: 'email' })).body.result).toEqual([
+      { id: 1002, email: 'mx-a@example.com' },
+      { id: 1003, email: 'mx-b@example.com' },
+    ]);
   });
 
   it('filters by leadPartitionId, and shows only leads the caller can read', async () => {
