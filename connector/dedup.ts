@@ -5,7 +5,7 @@ import type { MarketoClient } from './marketo/client.js';
 import type { Slot } from './marketo/pacer.js';
 import type { Describe2Field, FieldValue, LeadRecord } from './marketo/types.js';
 import { normaliseDedupValue } from './record.js';
-import { REASON, type Reason } from './outcomes.js';
+import { REASON, connectorReason, type Reason } from './outcomes.js';
 
 export interface MatchContext {
   config: DestinationConfig;
@@ -110,10 +110,8 @@ export function decide(sameFirst: readonly LeadRecord[], matches: readonly LeadR
 /** Why a first dedup value cannot be matched through Get Leads, if it cannot. */
 export function lookupProblem(field: string, raw: FieldValue, key: string, tooMany: ReadonlySet<string>, unsearchable: ReadonlySet<string>): Reason | null {
   if (unsearchable.has(key)) {
-    return reason(REASON.UNSEARCHABLE_VALUE, `${field}=${String(raw)} contains a comma; Get Leads by filter type takes comma-separated values, so it cannot be matched safely`);
+    return connectorReason(REASON.UNSEARCHABLE_VALUE, `${field}=${String(raw)} contains a comma; Get Leads by filter type takes comma-separated values, so it cannot be matched safely`);
   }
-  if (tooMany.has(key)) return reason(REASON.TOO_MANY_MATCHES, `more than 1,000 leads have ${field}=${String(raw)}; Marketo cannot list them to match`);
+  if (tooMany.has(key)) return connectorReason(REASON.TOO_MANY_MATCHES, `more than 1,000 leads have ${field}=${String(raw)}; Marketo cannot list them to match`);
   return null;
 }
-
-const reason = (code: string, message: string): Reason => ({ code, message, source: 'connector' });

@@ -3,12 +3,8 @@ import { sameMarketoValue } from './mapping.js';
 import type { Slot } from './marketo/pacer.js';
 import type { FieldValue, LeadRecord } from './marketo/types.js';
 import { findLeadsByFirstValue, firstValueKey, lookupProblem, matchingLeads } from './dedup.js';
-import { REASON, type KeptField, type OutcomeStatus, type Reason } from './outcomes.js';
-import type { Job, PipelineContext } from './sync.js';
-
-export interface IngestHooks {
-  finish(job: Job, status: OutcomeStatus, extra: { leadId?: number; action?: string; reasons?: Reason[]; kept?: KeptField[] }): void;
-}
+import { REASON, connectorReason as connector, type KeptField } from './outcomes.js';
+import type { Job, PipelineContext, StageHooks } from './job.js';
 
 /**
  * Data Ingestion answers 202 and works later, and reports outcomes only on the Observability Data Stream. So the
@@ -17,10 +13,9 @@ export interface IngestHooks {
  * A matching lead that keeps other values is reported once the request visibly ran (another person of it changed, or
  * the lead's updatedAt moved) or the timeout passed, with the fields Marketo kept (Block Field Updates).
  */
-export async function ingestBatch(ctx: PipelineContext, jobs: Job[], slot: Slot, hooks: IngestHooks): Promise<void> {
+export async function ingestBatch(ctx: PipelineContext, jobs: Job[], slot: Slot, hooks: Pick<StageHooks, 'finish'>): Promise<void> {
   const { config, client, clock, fields } = ctx;
   const [first, second] = config.dedupFields;
-  const connector = (code: string, message: string): Reason => ({ code, message, source: 'connector' });
 
   const before = await findLeadsByFirstValue(ctx, jobs.map((j) => j.prep.dedup), [], slot);
   const existing = new Map<Job, number | null>();

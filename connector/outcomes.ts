@@ -24,6 +24,9 @@ export const REASON = {
   CLOSED: 'CLOSED',
 } as const;
 
+/** A reason of the connector's own (not one of Marketo's). */
+export const connectorReason = (code: string, message: string): Reason => ({ code, message, source: 'connector' });
+
 /** What caused AEP to export the profile (profile-export behaviour of streaming destinations). */
 export type ExportTrigger = 'backfill' | 'membership' | 'attribute' | 'identity' | 'manual' | 'replay';
 

@@ -2,7 +2,7 @@
 import { EMAIL_IDENTITY_SOURCE, type DestinationConfig } from './config.js';
 import { convertValue } from './mapping.js';
 import { memberships, type IdentityEntry, type ProfileExport } from './aep/message.js';
-import { REASON, type Reason } from './outcomes.js';
+import { REASON, connectorReason, type Reason } from './outcomes.js';
 import type { Describe2Field, FieldValue } from './marketo/types.js';
 
 export interface PreparedRecord {
@@ -23,8 +23,6 @@ export type Prepared =
   | PreparedRecord
   | { kind: 'reject'; email: string | null; reason: Reason; notes: string[] }
   | { kind: 'exit'; email: string | null; reason: Reason; notes: string[] };
-
-const connectorReason = (code: string, message: string): Reason => ({ code, message, source: 'connector' });
 
 /** The Email namespace of an identity map: `email` in any letter case (`Email` is the namespace's display name). */
 export function emailIdentities(message: ProfileExport): IdentityEntry[] {

@@ -199,6 +199,16 @@ describe('failures after retries: dead letters and replay', () => {
     expect(sync.counters()).toMatchObject({ received: 1, created: 1, failed: 0, deadLetters: 0 });
   });
 
+  it('keeps dead letters after close(): replay refuses instead of turning them into CLOSED rejections', async () => {
+    const { sim, sync } = await connected({ retry: { maxAttempts: 1 } });
+    sim.sim.control.faults.add({ match: SYNC, error: '611', times: 1 });
+    expect(await sync.push(profileExport('ann@example.com')).done).toMatchObject({ status: 'failed' });
+    await sync.close();
+    expect(() => sync.replay()).toThrow('the connector is closed; its dead letters stay where they are');
+    expect([...sync.deadLetters.keys()]).toEqual(['exp-1']);
+    expect(sync.counters()).toMatchObject({ received: 1, failed: 1, deadLetters: 1 });
+  });
+
   it('fails at once on an error that retrying cannot fix', async () => {
     const { sim, sync } = await connected();
     sim.sim.control.faults.add({ match: SYNC, error: '603', times: 1 });

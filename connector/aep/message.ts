@@ -1,10 +1,6 @@
 // The Destination SDK profile message the connector receives: segmentMembership, identityMap and attributes.
 import { z } from 'zod';
 
-/** `ups` for Segmentation Service audiences, `CustomerAudienceUpload` for CSV uploads. */
-export const AUDIENCE_NAMESPACES = ['ups', 'CustomerAudienceUpload'] as const;
-export type AudienceNamespace = (typeof AUDIENCE_NAMESPACES)[number];
-
 export type MembershipStatus = 'realized' | 'existing' | 'exited';
 
 export interface Membership {
@@ -25,6 +21,7 @@ export interface IdentityEntry {
  * attribute in the mapping but without a value on the profile comes as `{}` or is left out.
  */
 export interface ProfileExport {
+  /** Audiences by namespace: `ups` for Segmentation Service audiences, `CustomerAudienceUpload` for CSV uploads. */
   segmentMembership: Partial<Record<string, Record<string, Membership>>>;
   identityMap: Record<string, IdentityEntry[]>;
   attributes: Record<string, { value?: unknown }>;
