@@ -80,15 +80,23 @@ describe('limits', () => {
   });
 
   it('10 calls in flight at once by default; the 11th is 615 with the wire message', async () => {
-    const t = await limited({ concurrent: 2 });
+    const t = await limited();
+    t.sim.control.faults.add({ latencyMs: 1000, times: 10 });
+    const slow = Array.from({ length: 10 }, () => t.call());
+    await vi.waitFor(() => expect(t.sim.control.getLimits(ID).usage.inFlight).toBe(10));
+    expect(await t.call()).toEqual({ code: '615', message: "Concurrent access limit '10' reached" });
+    await t.sim.control.clock.advance(1000);
+    expect((await Promise.all(slow)).map((r) => r.code)).toEqual(Array(10).fill('ok'));
+    expect((await t.call()).code).toBe('ok');
+    expect(t.sim.control.log.query({ kind: 'limit' }).entries.map((e) => e.code)).toEqual(['615']);
+    // The number is a setting: with 2, the third call in flight is refused.
+    t.sim.control.patchInstance(ID, { limits: { concurrent: 2 } });
     t.sim.control.faults.add({ latencyMs: 1000, times: 2 });
-    const slow = [t.call(), t.call()];
+    const two = [t.call(), t.call()];
     await vi.waitFor(() => expect(t.sim.control.getLimits(ID).usage.inFlight).toBe(2));
     expect(await t.call()).toEqual({ code: '615', message: "Concurrent access limit '2' reached" });
     await t.sim.control.clock.advance(1000);
-    expect((await Promise.all(slow)).map((r) => r.code)).toEqual(['ok', 'ok']);
-    expect((await t.call()).code).toBe('ok');
-    expect(t.sim.control.log.query({ kind: 'limit' }).entries.map((e) => e.code)).toEqual(['615']);
+    expect((await Promise.all(two)).map((r) => r.code)).toEqual(['ok', 'ok']);
   });
 
   it('limits can be changed or turned off per instance; bad settings are 400 naming the field', async () => {
