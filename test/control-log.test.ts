@@ -66,3 +66,14 @@ describe('inspection log: reading', () => {
     expect(log.query({ before: 4 }).entries.map((e) => e.seq)).toEqual([3]);
   });
 });
+
+describe('inspection log: copies', () => {
+  it('entries read through the control plane are copies: changing one does not change the log', () => {
+    const t = testSim();
+    t.sim.runtime.log.append({ ...entry(1), data: { n: 1 } });
+    const [first] = t.sim.control.log.query().entries;
+    first.message = 'changed';
+    (first.data as { n: number }).n = 2;
+    expect(t.sim.control.log.query().entries[0]).toMatchObject({ message: 'm1', data: { n: 1 } });
+  });
+});

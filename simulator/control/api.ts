@@ -142,7 +142,7 @@ export function createControl(runtime: Runtime): Control {
     log: {
       query(filter = {}) {
         const q = parseInput(logQuerySchema, filter, 'log query');
-        return runtime.log.query({ ...q, munchkinId: q.munchkinId ? ctx.instance(q.munchkinId).munchkinId : undefined });
+        return structuredClone(runtime.log.query({ ...q, munchkinId: q.munchkinId ? ctx.instance(q.munchkinId).munchkinId : undefined }));
       },
     },
   };
