@@ -109,11 +109,7 @@ export function syncLeads(state: InstanceState, request: SyncLeadsInput, actor: 
 
     const key = keyOf(lookup, lookupName === 'id' ? parsed.id : values[lookupName]);
     if (key === null) return skip(ERR.INVALID_DATA);
-    let matches = findByKey(state, lookupName, key);
-    if (state.settings.dedupe.partitionScoped && action !== 'updateOnly') {
-      const partitionId = target.id;
-      matches = matches.filter((m) => m.partitionId === partitionId);
-    }
+    const matches = firstMatches(state, lookupName, key, state.settings.dedupe.partitionScoped && action !== 'updateOnly' ? target.id : undefined);
 
     if (action === 'createOnly') return matches.length > 0 ? skip(ERR.LEAD_EXISTS) : createLead(state, target, values, actor, ctx);
     if (matches.length > 1) return skip(ERR.MULTIPLE_MATCH);
@@ -158,6 +154,22 @@ export function parseInsertRecord(state: InstanceState, raw: unknown): Record<st
   const parsed = parseRecord(state, raw, 'createDuplicate', 'email');
   if ('reason' in parsed) throw new MarketoError(parsed.reason);
   return parsed.values;
+}
+
+/**
+ * Up to two leads holding `key` (in `partitionId` when given): all Sync Leads needs to tell none, one and several
+ * apart, so a key shared by many leads costs two lookups, not one per lead.
+ */
+function firstMatches(state: InstanceState, fieldName: string, key: string, partitionId: number | undefined): Lead[] {
+  const ids = fieldName === 'id' ? findByKey(state, 'id', key).map((l) => l.id) : state.index.find(fieldName, key);
+  const out: Lead[] = [];
+  for (const id of ids) {
+    const lead = state.leads.get(id)!;
+    if (partitionId !== undefined && lead.partitionId !== partitionId) continue;
+    out.push(lead);
+    if (out.length === 2) break;
+  }
+  return out;
 }
 
 export function findByKey(state: InstanceState, fieldName: string, key: string): Lead[] {
