@@ -9,7 +9,7 @@ import type { HttpMethod, Operation, RestCall } from './operation.js';
 import { accessiblePartitions, hasPermission, type InstanceState } from '../domain/instance.js';
 import type { Runtime } from '../runtime.js';
 import type { Admission } from './limits.js';
-import { injectFault, peekClientId, withUpsertRace } from './fault-injection.js';
+import { injectFault, nginxPage, peekClientId, withUpsertRace } from './fault-injection.js';
 
 interface CompiledOperation {
   op: Operation;
@@ -76,16 +76,13 @@ export function normalizePath(path: string): string {
   return `/${out.join('/')}`;
 }
 
-const NGINX_PAGE = (status: number, text: string) =>
-  `<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
-
 /** HTTP-level refusals come from the gateway as nginx pages, not as Marketo envelopes. */
 export function sendGatewayError(res: Response, status: 413 | 414): void {
   const text = status === 413 ? 'Request Entity Too Large' : 'Request-URI Too Large';
   res.status(status).setHeader('Server', 'nginx');
   res.setHeader('Content-Type', 'text/html');
   res.setHeader('Connection', 'close');
-  res.end(NGINX_PAGE(status, text));
+  res.end(nginxPage(status, text));
 }
 
 /** Reads the body within the instance's size limit; `null` means it was too large (413 already sent). */

@@ -37,12 +37,14 @@ function logFault(runtime: Runtime, instance: InstanceState, fault: Fault, targe
   });
 }
 
-/** An nginx error page, as Marketo's gateway sends for 5xx. */
-export function sendGatewayStatus(res: Response, status: number): void {
-  const text = STATUS_CODES[status] ?? 'Error';
+/** The HTML error page Marketo's nginx gateway sends (5xx, and 413/414 with nginx's own wording). */
+export const nginxPage = (status: number, text = STATUS_CODES[status] ?? 'Error') =>
+  `<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+
+function sendGatewayStatus(res: Response, status: number): void {
   res.status(status).setHeader('Server', 'nginx');
   res.setHeader('Content-Type', 'text/html');
-  res.end(`<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`);
+  res.end(nginxPage(status));
 }
 
 /**
