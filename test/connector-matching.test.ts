@@ -305,6 +305,27 @@ describe("a profile's writes never race", () => {
     expect(t.sim.control.listLeads(MUNCHKIN).leads.map((l) => l.email)).toEqual(['race@example.com', 'other@example.com']);
   });
 
+  it('a profile whose second dedup field changes while its create is in flight gets a lead of its own for the new value, never an update of the old one', async () => {
+    t = await withPartitions();
+    // The first create takes 1 s to answer; one record per call, so an unordered second export would create first.
+    const sync = t.connector({ partition: NA, dedupFields: ['email', 'company'], mapping: [...companyMapping], batch: { maxRecords: 1 } });
+    await sync.connect();
+    t.sim.control.faults.add({ match: { method: 'POST', path: '/rest/v1/leads.json' }, latencyMs: 1_000, times: 1 });
+    const first = sync.push(profileExport('mover@example.com', { 'person.company': 'Acme' }));
+    const moved = sync.push(profileExport('mover@example.com', { 'person.company': 'Globex' }));
+    const again = sync.push(profileExport('mover@example.com', { 'person.company': 'Acme' }));
+    const results = await Promise.all([first, moved, again].map((r) => r.done));
+    expect(results.map((r) => [r.status, r.leadId, r.action])).toEqual([
+      ['created', 1, 'createOnly'],
+      ['created', 2, 'createDuplicate'],
+      ['updated', 1, 'updateOnly'],
+    ]);
+    expect(leads(t)).toEqual([
+      { id: 1, partition: NA, email: 'mover@example.com', company: 'Acme' },
+      { id: 2, partition: NA, email: 'mover@example.com', company: 'Globex' },
+    ]);
+  });
+
   it('without serialisation the same race window does duplicate (the emulator reproduces Marketo)', async () => {
     t = await connectorSim();
     t.sim.control.faults.add({ upsertRace: { windowMs: 2_000 } });
