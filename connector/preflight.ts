@@ -186,6 +186,10 @@ export function defaultAdminSettingsSource(config: DestinationConfig, fetchFn: t
       if (config.adminSettings === 'auto') return null;
       throw new Error(`the emulator's control plane at ${url} did not answer (${(e as Error).message})`);
     }
+    if (res.status === 401) {
+      // Bound to a non-loopback address, the emulator's control plane wants its admin token: not "unverifiable".
+      throw new Error(`the emulator's control plane at ${url} asks for its admin token (HTTP 401); reach the emulator on a loopback address, or set adminSettings: unverifiable and verify the settings by hand`);
+    }
     const body = (await track(res.text().then(parseJsonObject))) ?? {};
     const settings = readAdminSettings(body);
     if (res.status !== 200 || settings === null) {

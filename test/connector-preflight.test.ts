@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPlatform } from '../connector/index.js';
 import { PreflightError } from '../connector/index.js';
+import { parseDestinationConfig } from '../connector/config.js';
+import { defaultAdminSettingsSource } from '../connector/preflight.js';
 import type { PreflightReport } from '../connector/outcomes.js';
 import { connectorSim, MUNCHKIN, ORG, type ConnectorSim } from './support/connector.js';
 
@@ -88,6 +90,15 @@ describe('connect(): preflight against the emulator', () => {
     expect(messages(report)).toEqual([
       `[org-mapping] cannot read the instance's admin settings: the emulator's control plane answered HTTP 404 at ${t.base}/nowhere/instances/${MUNCHKIN} without instance settings`,
     ]);
+  });
+
+  it('says the control plane wants its admin token instead of calling the settings unverifiable', async () => {
+    const config = parseDestinationConfig({ name: 'x', munchkinId: MUNCHKIN, endpoint: 'http://10.0.0.5:8080/123-ABC-456/rest', clientId: 'a', clientSecret: 'b', aep: { imsOrgId: ORG } });
+    const refused = (async () => Response.json({ error: 'the control plane needs the admin token' }, { status: 401 })) as typeof fetch;
+    const source = defaultAdminSettingsSource(config, refused, (p) => p);
+    await expect(source(MUNCHKIN)).rejects.toThrow(
+      "the emulator's control plane at http://10.0.0.5:8080/__sim/instances/123-ABC-456 asks for its admin token (HTTP 401); reach the emulator on a loopback address, or set adminSettings: unverifiable and verify the settings by hand",
+    );
   });
 
   it('stops at bad credentials with the fix named', async () => {
