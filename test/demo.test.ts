@@ -5,9 +5,11 @@ import request from 'supertest';
 import { createSimulator, SimClock, type Simulator } from '../simulator/index.js';
 import { demoConfig, startDemo, DEMO_MUNCHKIN_ID, type Demo } from '../simulator/demo/index.js';
 import type { DemoStep } from '../simulator/ui/demo-timeline.js';
+import { connectorRuns } from '../simulator/ui/index.js';
 
 const T0 = Date.parse('2026-11-02T15:00:00Z');
 const M = DEMO_MUNCHKIN_ID;
+const connectorRunsTotal = (sim: Simulator) => connectorRuns(sim.runtime).list()[0].total;
 
 describe('the demo script', () => {
   let sim: Simulator;
@@ -144,6 +146,36 @@ describe('the demo script', () => {
     await again.close();
     expect(replay.map((s) => s.result).slice(0, 8)).toEqual(steps.map((s) => s.result).slice(0, 8));
     expect(second.cast).toEqual(demo.cast);
+  });
+});
+
+describe('after the script', () => {
+  it('keeps streaming a synthetic change through the connector every 4 s of instance time, each written', async () => {
+    const sim = createSimulator({ config: demoConfig(1), clock: new SimClock({ start: T0, frozen: true, autoAdvance: true }) });
+    await sim.listen(0, '127.0.0.1');
+    const demo = await startDemo(sim, { seed: 1 });
+    try {
+      const steps = await demo.script;
+      const scriptEnd = Date.parse(steps[steps.length - 1].endedAt!);
+      const seen: { at: number; status: string; email: string | null }[] = [];
+      await new Promise<void>((resolve) => {
+        const off = demo.sync.on('outcome', ({ result }) => {
+          seen.push({ at: result.receivedAt, status: result.status, email: result.email });
+          if (seen.length === 3) {
+            off();
+            resolve();
+          }
+        });
+      });
+      expect(seen.map((o) => o.status).every((st) => st === 'created' || st === 'updated')).toBe(true);
+      expect(seen.every((o) => o.email !== null)).toBe(true);
+      const gaps = seen.map((o, i) => o.at - (i === 0 ? scriptEnd : seen[i - 1].at));
+      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(4_000);
+      expect(connectorRunsTotal(sim)).toBe(18 + 3);
+    } finally {
+      await demo.stop();
+      await sim.close();
+    }
   });
 });
 

@@ -128,8 +128,17 @@ describe('the dashboard in Chromium', () => {
       ['North America', '2', '0'],
       ['EMEA', '3', '0'],
     ]);
+    const workspaces = await page.$$eval('table[aria-label="Workspaces"] tbody tr', (rows) => rows.map((r) => Array.from(r.children).map((c) => c.textContent)));
+    expect(workspaces).toEqual([
+      ['Default', 'Default'],
+      ['World', 'Default, North America, EMEA'],
+    ]);
     const services = await page.$$eval('table[aria-label="Services"] tbody tr td:nth-child(2)', (cells) => cells.map((c) => c.textContent));
     expect(services).toEqual(['Web service API', 'Adobe Experience Platform']);
+    expect(await page.$$eval('table[aria-label="Services"] tbody tr td:nth-child(4) summary', (cells) => cells.map((c) => c.textContent))).toEqual([
+      '21 permissions · read-write person',
+      '21 permissions · read-write person',
+    ]);
     expect(await page.textContent('h1')).toBe('Marketo Engage emulatordashboard');
     expect(await page.textContent('#clock-time')).toBe('2026-11-02 15:00:00 UTC');
     await page.waitForSelector('.usage-chart[data-chart="Calls in the 20 s window"]');
@@ -255,6 +264,47 @@ describe('the dashboard in Chromium', () => {
     expect(await page.$$eval('#feed-list li', (items) => items.map((i) => (i as HTMLElement).dataset.kind))).toEqual(['fault']);
   });
 
+  it('clears a fault injected until cleared, and calls are answered normally again', async () => {
+    const s = await open(frozenSim(), '#/controls');
+    const { page } = s;
+    await page.selectOption('#fault-effect', 'httpStatus');
+    await page.fill('#fault-status', '503');
+    await page.check('#fault-until-cleared');
+    await page.click('#fault-add');
+    await page.waitForSelector('#fault-list tr[data-fault="1"]');
+    expect(await page.$$eval('#fault-list tr[data-fault="1"] td', (cells) => cells.slice(1, 5).map((c) => c.textContent))).toEqual(['HTTP 503', '123-ABC-456', '∞', '0']);
+    const token = await tokenFor(s);
+    const call = () => fetch(`${s.base}/rest/v1/leads.json?filterType=id&filterValues=1`, { headers: { Authorization: `Bearer ${token}` } });
+    expect((await call()).status).toBe(503);
+    expect((await call()).status).toBe(503);
+    await page.waitForFunction(() => document.querySelector('#fault-list tr[data-fault="1"] td:nth-child(5)')?.textContent === '2');
+    await page.click('button[aria-label="Clear fault 1"]');
+    await page.waitForFunction(() => document.querySelector('#fault-list')?.textContent === 'No active faults.');
+    expect(await page.textContent('#toast')).toBe('Fault 1 cleared');
+    const after = await call();
+    expect(after.status).toBe(200);
+    expect(((await after.json()) as { success: boolean }).success).toBe(true);
+  });
+
+  it('runs a built-in scenario from the page and shows its result step by step', async () => {
+    const s = await open(frozenSim(), '#/controls');
+    const { page } = s;
+    const id = 'scenarios/library/dedup-email.yaml#0';
+    await page.waitForSelector(`#scenario-select option[value="${id}"]`, { state: 'attached' });
+    await page.selectOption('#scenario-select', id);
+    await page.click('#scenario-run');
+    await page.waitForSelector('#scenario-result [data-status]', { timeout: 20_000 });
+    expect(await page.$eval('#scenario-result [data-status]', (p) => `${(p as HTMLElement).dataset.status}: ${p.firstChild!.textContent}${p.childNodes[1].textContent}`)).toBe('passed: PASSED Dedup on email alone');
+    const steps = await page.$$eval('#scenario-result ol > li', (items) => items.map((i) => `${i.querySelector('.badge')!.textContent} ${i.querySelector('code')!.textContent}`));
+    expect(steps.length).toBeGreaterThan(1);
+    expect(steps.every((st) => st.startsWith('passed '))).toBe(true);
+    expect(steps[steps.length - 1]).toBe('passed then');
+    expect(await page.isEnabled('#scenario-run')).toBe(true);
+    // Played in its own emulator: this one is untouched.
+    expect(s.sim.runtime.firstInstance().leads.size).toBe(120);
+    await page.screenshot({ path: `${ARTIFACTS}/ui-scenario-run.png` });
+  });
+
   it('advances the clock and resets the emulator from the Controls tab', async () => {
     const s = await open(frozenSim(), '#/controls');
     const { page } = s;
@@ -332,6 +382,16 @@ describe('the dashboard in Chromium', () => {
       const dropped = await page.$$eval('#lead-blocked tbody tr', (rows) => rows.map((r) => Array.from(r.children).slice(1).map((c) => c.firstChild!.textContent)));
       expect(dropped).toEqual([['title', 'VP Marketing', 'Chief Marketing Officer', 'Adobe Experience Platform']]);
       await page.screenshot({ path: `${ARTIFACTS}/ui-demo-blocked-lead.png` });
+
+      // The partition move: lead 1's history says where it went and who moved it.
+      await page.click('a[data-tab="overview"]');
+      await page.click('#demo-timeline li[data-step="partition-move"] a[href="#/leads/1"]');
+      await page.waitForFunction(() => document.querySelector('#detail-title')?.textContent === 'Lead 1' && document.querySelector('#lead-activities tr[data-type="100"]') !== null);
+      expect(await page.$eval('#lead-activities tr[data-type="100"]', (r) => Array.from(r.children).slice(1).map((c) => c.textContent))).toEqual([
+        'Change Lead Partition',
+        'Default→EMEA',
+        expect.stringMatching(/^Web service API/),
+      ]);
 
       await page.click('a[data-tab="runs"]');
       await page.waitForSelector('#outcome-table tbody tr[data-outcome]');
