@@ -15,10 +15,9 @@ export class FeedBuffer {
     runtime.onReset(() => (this.entries = []));
   }
 
-  /** Entries after `seq` (at most the last FEED_TAIL), or the last `count` when no seq is given. */
-  since(seq: number | undefined, count = FEED_TAIL): LogEntry[] {
+  /** The kept tail (at most FEED_TAIL entries), only the entries after `seq` when one is given. */
+  since(seq: number | undefined): LogEntry[] {
     const tail = this.entries.slice(-FEED_TAIL);
-    if (seq === undefined) return tail.slice(-count);
-    return tail.filter((e) => e.seq > seq);
+    return seq === undefined ? tail : tail.filter((e) => e.seq > seq);
   }
 }

@@ -190,7 +190,7 @@ function slice(list: SortedList, from: number, to: number, offset: number, limit
   return list.idsBetween(Math.max(from, end - limit), end).reverse();
 }
 
-export function leadRow(state: InstanceState, lead: Lead): LeadRow {
+function leadRow(state: InstanceState, lead: Lead): LeadRow {
   return {
     id: lead.id,
     partitionId: lead.partitionId,
@@ -209,7 +209,7 @@ function attribute(activity: Activity, name: string): FieldValue {
   return activity.attributes.find((a) => a.name.toLowerCase() === lower)?.value ?? null;
 }
 
-export function activityView(state: InstanceState, a: Activity): ActivityView {
+function activityView(state: InstanceState, a: Activity): ActivityView {
   const view: ActivityView = {
     id: a.id,
     date: formatDateTime(a.activityDate),

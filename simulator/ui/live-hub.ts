@@ -40,10 +40,6 @@ export class LiveHub {
     private readonly ui: UiState,
   ) {}
 
-  get viewers(): number {
-    return this.clients.size;
-  }
-
   serve(req: Request, res: Response, after: number | undefined): void {
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
