@@ -65,19 +65,21 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       return url;
     },
     async close() {
+      // Stop taking calls first: a call answered while the last write was under way was lost from the file.
+      if (server) {
+        const s = server;
+        server = null;
+        await new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeAllConnections();
+        });
+      }
       if (store) {
         // Accepted Data Ingestion requests are processed before the last write, so a shutdown loses none.
         drainIngestion(runtime);
         await store.close();
       }
       runtime.clock.dispose();
-      if (!server) return;
-      const s = server;
-      server = null;
-      await new Promise<void>((resolve) => {
-        s.close(() => resolve());
-        s.closeAllConnections();
-      });
     },
   };
 }

@@ -133,6 +133,28 @@ describe('persistence (--data FILE)', () => {
   });
 });
 
+describe('closing with --data', () => {
+  it('stops taking calls before the last write: every call answered once close() began is in the file', async () => {
+    const file = join(tmp(), 'state.json');
+    const s = sim(file);
+    const url = await s.listen();
+    const post = (email: string) =>
+      fetch(`${url}/__sim/instances/${ID}/leads`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ leads: [{ email }] }) }).then(
+        (r) => r.status,
+        () => 0,
+      );
+    expect(await post('before@x.com')).toBe(201);
+    const closing = s.close();
+    const late = await Promise.all([post('late1@x.com'), post('late2@x.com'), post('late3@x.com')]);
+    await closing;
+    open.splice(open.indexOf(s), 1);
+    const stored = [...readStateFile(file).instances[0].leads.values()].map((l) => l.values.email);
+    // It answered these and then lost them from the file (the server kept serving while the store wrote its last state).
+    const answered = ['late1@x.com', 'late2@x.com', 'late3@x.com'].filter((_, i) => late[i] === 201);
+    expect(stored).toEqual(['before@x.com', ...answered]);
+  });
+});
+
 /** Starts `npm run sim` as a real child process and resolves with its base URL. */
 async function startChild(args: string[]): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'simulator/main.ts', '--port', '0', '--print-config', 'json', ...args], {
