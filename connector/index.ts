@@ -125,6 +125,7 @@ export function createPersonSync(config: DestinationConfigInput | DestinationCon
   const fields = new Map<string, Describe2Field>();
   let pipeline: SyncPipeline | null = null;
   const activations: Activation[] = [];
+  let closed = false;
 
   const needPipeline = (what: string): SyncPipeline => {
     if (!pipeline) throw new Error(`call connect() before ${what}: the connector needs the instance's fields and partition`);
@@ -157,7 +158,12 @@ export function createPersonSync(config: DestinationConfigInput | DestinationCon
         throw new Error(`activation refused: the AEP user lacks ${missing.map((p) => `'${p}'`).join(', ')} (activation needs View Destinations, Activate Destinations, View Profiles and View Segments)`);
       }
       if (!deps.platform) throw new Error('activate() needs deps.platform (the AEP sandbox holding the audiences)');
+      if (closed) throw new Error('activate() after close(): the connector no longer sends exports');
       const ids = audiences.map((a) => (typeof a === 'string' ? a : a.id));
+      // A dataflow holds an audience once; activating it again would export each of its changes twice.
+      const active = new Set(activations.filter((a) => a.state !== 'stopped').flatMap((a) => a.audienceIds));
+      const again = ids.filter((id) => active.has(id));
+      if (again.length > 0) throw new Error(`audience(s) ${again.join(', ')} already activated on this destination`);
       const activation = deps.platform.activate({ push: (message, trigger) => target.push(message, trigger) }, ids, {
         mappedAttributes: cfg.mapping.map((m) => m.source).filter((s) => s !== EMAIL_IDENTITY_SOURCE),
         startDate: options.startDate,
@@ -229,6 +235,7 @@ export function createPersonSync(config: DestinationConfigInput | DestinationCon
       return iterator;
     },
     async close() {
+      closed = true;
       for (const activation of activations) activation.stop();
       if (pipeline) await pipeline.close();
       for (const it of iterators) it.end();

@@ -78,7 +78,7 @@ describe('activation: backfill of existing members, then streaming', () => {
     expect(sync.counters()).toMatchObject({ received: 6, created: 3, updated: 2, skipped: 1, pending: 0 });
   });
 
-  it('starts at the audience schedule start date, and stops exporting once closed', async () => {
+  it('starts at the audience schedule start date, activates an audience once, and stops exporting once closed', async () => {
     t = await connectorSim();
     const platform = createPlatform({ clock: t.clock });
     platform.upsertProfile(person('ann@example.com', 'Ann', 'US'));
@@ -90,10 +90,12 @@ describe('activation: backfill of existing members, then streaming', () => {
     await activation.backfill;
     await sync.drain();
     expect(sync.results.get('exp-1')).toMatchObject({ status: 'created', trigger: 'backfill', receivedAt: T0 + 25 * HOUR });
+    expect(() => sync.activate([all.id])).toThrow(`audience(s) ${all.id} already activated on this destination`);
     await sync.close();
     platform.upsertProfile(person('ann@example.com', 'Ann', 'CA'));
     expect(sync.counters().received).toBe(1);
     expect(activation.state).toBe('stopped');
+    expect(() => sync.activate([all.id])).toThrow('activate() after close(): the connector no longer sends exports');
   });
 
   it('emits DSDK messages: changed audiences with their status, other memberships existing, Email identities, mapped attributes only', async () => {
