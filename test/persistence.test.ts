@@ -134,6 +134,19 @@ describe('persistence (--data FILE)', () => {
 });
 
 describe('closing with --data', () => {
+  it('a change made while the last write is under way gets a write of its own before close() resolves', async () => {
+    const file = join(tmp(), 'state.json');
+    const s = sim(file);
+    await s.store!.flush();
+    s.control.insertLeads(ID, { leads: [{ email: 'a@x.com' }] });
+    const closing = s.close();
+    // close() has taken its snapshot synchronously and is writing it now.
+    s.control.insertLeads(ID, { leads: [{ email: 'b@x.com' }] });
+    await closing;
+    open.splice(open.indexOf(s), 1);
+    expect([...readStateFile(file).instances[0].leads.values()].map((l) => l.values.email)).toEqual(['a@x.com', 'b@x.com']);
+  });
+
   it('stops taking calls before the last write: every call answered once close() began is in the file', async () => {
     const file = join(tmp(), 'state.json');
     const s = sim(file);

@@ -160,9 +160,9 @@ export class FileStore {
     if (this.dirty) await this.writeNow();
   }
 
-  /** Flushes and stops watching the runtime. */
+  /** Flushes until nothing is pending (a change made during the last write gets its own), then stops watching. */
   async close(): Promise<void> {
-    await this.flush();
+    while (this.dirty || this.writing || this.timer) await this.flush();
     this.closed = true;
     for (const off of this.unsubscribe) off();
   }
