@@ -76,6 +76,25 @@ describe('the Data Ingestion write path (partition + dedupeFields in one asynchr
     expect(sync.counters().callsByOperation.syncPersons).toBeUndefined();
   });
 
+  it('fails (NOT_APPLIED, dead-lettered) a person the instance accepted but never applied, once the ingestion timeout has passed', async () => {
+    t = await ingestionSim();
+    const sync = t.connector({ ...config, ingestion: { pollIntervalMs: 5_000, timeoutMs: 60_000 } });
+    await sync.connect();
+    // Marketo skips the person asynchronously (firstName longer than the field's 255), which only the read-back shows.
+    const [tooLong, fine] = await Promise.all([
+      sync.push(profileExport('long@example.com', { 'person.company': 'Acme', 'person.name.firstName': 'x'.repeat(300) })).done,
+      sync.push(profileExport('fine@example.com', { 'person.company': 'Acme' })).done,
+    ]);
+    expect(fine).toMatchObject({ status: 'created', leadId: 1 });
+    expect(tooLong).toMatchObject({
+      status: 'failed',
+      reasons: [{ code: 'NOT_APPLIED', source: 'connector', message: "Data Ingestion accepted the person but no matching lead appeared in partition 'North America' within 60000 ms" }],
+    });
+    expect(tooLong.finishedAt - tooLong.receivedAt).toBe(60_000);
+    expect(sync.deadLetters.has(tooLong.id)).toBe(true);
+    expect(sync.counters().callsByOperation.syncPersons).toBe(1);
+  });
+
   it("retries Data Ingestion's 429 and fails with its error body when the subscription lacks the Performance Tier", async () => {
     t = await ingestionSim();
     const sync = t.connector({ ...config });

@@ -339,6 +339,47 @@ describe("a profile's writes never race", () => {
   });
 });
 
+describe('leads that change between the lookup and the write', () => {
+  const SYNC = { method: 'POST', path: '/rest/v1/leads.json' } as const;
+
+  it('a lead deleted after the lookup (1004 on the update by id) is matched again, and the profile created', async () => {
+    t = await connectorSim();
+    t.sim.control.insertLeads(MUNCHKIN, { leads: [{ email: 'gone@example.com' }] });
+    const sync = t.connector({ matching: 'lookup' });
+    await sync.connect();
+    // The update takes 1 s to arrive; half-way through, another service deletes the lead it was aimed at.
+    t.sim.control.faults.add({ match: SYNC, latencyMs: 1_000, times: 1 });
+    const sim = t;
+    sim.clock.schedule(500, () => {
+      void sim.clock.track(
+        fetch(`${sim.base}/${MUNCHKIN}/identity/oauth/token?grant_type=client_credentials&client_id=${sim.clientId}&client_secret=${sim.clientSecret}`)
+          .then((r) => r.json() as Promise<{ access_token: string }>)
+          .then(({ access_token }) =>
+            fetch(`${sim.base}/${MUNCHKIN}/rest/v1/leads/delete.json`, { method: 'POST', headers: { Authorization: `Bearer ${access_token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ input: [{ id: 1 }] }) }),
+          ),
+      );
+    });
+    const result = await sync.push(profileExport('gone@example.com')).done;
+    expect(result).toMatchObject({ status: 'created', leadId: 2, action: 'createOnly' });
+    expect(sync.counters().callsByOperation).toMatchObject({ getLeadsByFilterType: 2, 'syncLeads:updateOnly': 1 });
+    expect(t.sim.control.listLeads(MUNCHKIN).leads.map((l) => l.id)).toEqual([2]);
+  });
+
+  it('a lead created after the lookup (1005 on createOnly) is matched again and updated, not duplicated', async () => {
+    t = await withPartitions();
+    const sync = t.connector({ partition: NA, dedupFields: ['email', 'company'], mapping: [...companyMapping, { source: 'person.name.firstName', xdmType: 'string', target: 'firstName' }] });
+    await sync.connect();
+    t.sim.control.faults.add({ match: SYNC, latencyMs: 1_000, times: 1 });
+    const sim = t;
+    sim.clock.schedule(500, () => sim.sim.control.insertLeads(MUNCHKIN, { partition: NA, leads: [{ email: 'late@example.com', company: 'Acme', firstName: 'Other' }] }));
+    const result = await sync.push(profileExport('late@example.com', { 'person.company': 'Acme', 'person.name.firstName': 'Mine' })).done;
+    expect(result).toMatchObject({ status: 'updated', leadId: 1, action: 'updateOnly' });
+    expect(sync.counters().callsByOperation).toMatchObject({ getLeadsByFilterType: 2, 'syncLeads:createOnly': 2 });
+    expect(leads(t)).toEqual([{ id: 1, partition: NA, email: 'late@example.com', company: 'Acme' }]);
+    expect(t.sim.control.listLeads(MUNCHKIN).leads[0].firstName).toBe('Mine');
+  });
+});
+
 describe('first dedup values Get Leads cannot serve', () => {
   it('skips a value shared by more than 1,000 leads, halving the lookup so the other values still match', async () => {
     t = await connectorSim();

@@ -208,6 +208,23 @@ describe('rate limits slow the connector down; they do not dead-letter profiles'
   });
 });
 
+describe('micro-batches', () => {
+  it('with batch.lingerMs, waits that long for more exports before sending a batch that is not full', async () => {
+    t = await connectorSim();
+    const sync = t.connector({ batch: { lingerMs: 1_000 } });
+    await sync.connect();
+    const first = sync.push(profileExport('a@example.com'));
+    let second: Promise<unknown> = Promise.resolve();
+    t.clock.schedule(500, () => (second = sync.push(profileExport('b@example.com')).done));
+    const a = await first.done;
+    await second;
+    expect(a).toMatchObject({ status: 'created', finishedAt: T0 + 1_000 });
+    expect(sync.results.get('exp-2')).toMatchObject({ status: 'created', finishedAt: T0 + 1_000 });
+    expect(sync.counters().callsByOperation['syncLeads:createOrUpdate']).toBe(1);
+    expect(sync.counters().recordsSent).toBe(2);
+  });
+});
+
 async function tokenFor(sim: ConnectorSim, clientId: string, clientSecret: string): Promise<string> {
   const res = await fetch(`${sim.base}/${MUNCHKIN}/identity/oauth/token?grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}`);
   return ((await res.json()) as { access_token: string }).access_token;
