@@ -70,12 +70,17 @@ describe('activation: backfill of existing members, then streaming', () => {
     expect(await outcome(() => platform.upsertProfile(person('bob@example.com', 'Robert', 'DE')))).toBeNull();
     // An identity added to a member.
     expect(await outcome(() => platform.upsertProfile({ identityMap: { email: [{ id: 'ann@example.com' }, { id: 'ann.other@example.com' }] } }))).toEqual(['updated', 'identity', 1]);
+    // And one removed.
+    const ann = platform.profiles.findByIdentity('email', 'ann@example.com')!;
+    expect(await outcome(() => platform.removeIdentity(ann.id, 'email', 'ann.other@example.com'))).toEqual(['updated', 'identity', 1]);
+    // An identity of another namespace is not exported, so its change is not a trigger.
+    expect(await outcome(() => platform.upsertProfile({ identityMap: { email: [{ id: 'ann@example.com' }], ecid: [{ id: '123' }] } }))).toBeNull();
     expect(leads()).toEqual([
       ['ann@example.com', 'Annie', 'US'],
       ['bob@example.com', 'Bob', 'US'],
       ['chloe@example.com', 'Chloe', 'US'],
     ]);
-    expect(sync.counters()).toMatchObject({ received: 6, created: 3, updated: 2, skipped: 1, pending: 0 });
+    expect(sync.counters()).toMatchObject({ received: 7, created: 3, updated: 3, skipped: 1, pending: 0 });
   });
 
   it('starts at the audience schedule start date, activates an audience once, and stops exporting once closed', async () => {
