@@ -19,13 +19,14 @@ const profile = (i: number, round: number): ProfileExport => ({
   },
 });
 
-async function setup(limits: boolean, dedupFields: string[] = ['email']) {
+async function setup(limits: boolean, dedupFields: string[] = ['email'], ratePer20s?: number) {
   const clock = new SimClock({ start: '2026-11-02T15:00:00Z', frozen: true, autoAdvance: true });
   const sim = createSimulator({ seed: 3, clock, limits: { enabled: limits } });
   const base = await sim.listen();
   const service = sim.control.createService(MUNCHKIN, { name: 'AEP', inputSource: 'Adobe Experience Platform' });
   sim.control.patchInstance(MUNCHKIN, { imsOrgId: ORG });
   sim.control.setFieldSearchable(MUNCHKIN, 'company', { searchable: true });
+  if (ratePer20s !== undefined) sim.control.patchInstance(MUNCHKIN, { limits: { ratePer20s } });
   const sync = createPersonSync(
     {
       name: 'bench',
@@ -76,8 +77,8 @@ async function unlimited(count: number, dedupFields: string[]): Promise<{ create
  * that each carry 300 records uses ceil(C / 100) windows of 20 s at best, so the elapsed time is measured from the
  * first write call's start to the last one's start plus one window.
  */
-async function limited(count: number) {
-  const { sim, clock, sync } = await setup(true);
+async function limited(count: number, ratePer20s?: number) {
+  const { sim, clock, sync } = await setup(true, ['email'], ratePer20s);
   try {
     await clock.advanceAsync(21_000); // let the preflight calls leave the rate window
     const starts: number[] = [];
@@ -95,6 +96,7 @@ async function limited(count: number) {
       wallSeconds: (performance.now() - wall) / 1000,
       limitAnswers: (c.answers['606'] ?? 0) + (c.answers['615'] ?? 0),
       created: c.created,
+      failed: c.failed,
     };
   } finally {
     await sim.close();
@@ -110,6 +112,10 @@ export const bench: Benchmark = {
     const PROFILES = 90_000;
     const lim = await limited(PROFILES);
     const share = lim.rate / CEILING_PER_SECOND;
+    // An instance allowing 10 calls per 20 s (ceiling 150 records/s): the connector learns it from the first 606.
+    const STRICT = 9_000;
+    const strict = await limited(STRICT, 10);
+    const strictShare = strict.rate / ((300 * 10) / 20);
     return [
       { metric: 'limits off, dedup on email: creates (30,000 profiles)', value: one.creates, unit: 'profiles/s' },
       { metric: 'limits off, dedup on email: updates (30,000 profiles)', value: one.updates, unit: 'profiles/s' },
@@ -126,6 +132,13 @@ export const bench: Benchmark = {
       },
       { metric: 'limits on: 606/615 answers', value: lim.limitAnswers, target: '0', ok: lim.limitAnswers === 0 },
       { metric: 'limits on: wall time', value: lim.wallSeconds, unit: 's' },
+      {
+        metric: `instance at 10 calls / 20 s, ${STRICT.toLocaleString('en-US')} profiles: share of its 150/s ceiling`,
+        value: `${(strictShare * 100).toFixed(1)}%`,
+        target: '>= 90%, none failed',
+        ok: strictShare >= 0.9 && strict.created === STRICT && strict.failed === 0,
+      },
+      { metric: 'instance at 10 calls / 20 s: 606 answers (before the limit is learnt)', value: strict.limitAnswers },
     ];
   },
 };
