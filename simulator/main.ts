@@ -134,6 +134,27 @@ async function main(): Promise<void> {
     process.stderr.write(`${e.message}\n`);
     process.exit(1);
   }
+  // Stopping works from here on: a signal sent as soon as the endpoints are printed (or before) stops cleanly.
+  let demo: Demo | undefined;
+  let stopping = false;
+  const stop = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${why}, stopping\n`);
+    Promise.resolve(demo?.stop()).then(() => sim.close()).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(`${signal} received`));
+  // `npm run sim` runs us under npm's shell, which dies of a SIGTERM sent to npm without passing it on: we would be
+  // left running, reparented. That shell outlives us otherwise, so a new parent means npm was stopped.
+  if (process.env.npm_lifecycle_event !== undefined) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) stop(`parent process ${parent} exited`);
+    }, PARENT_CHECK_MS).unref();
+  }
   // A new data file exists (with the seeded state) before the first call is served.
   await sim.store?.flush();
   let base: string;
@@ -179,7 +200,6 @@ async function main(): Promise<void> {
     lines.push(`Control plane: ${base}/__sim   Stop with Ctrl+C.`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }
-  let demo: Demo | undefined;
   if (flags.demo) {
     const say = (line: string) => (flags.printJson ? process.stderr : process.stdout).write(`${line}\n`);
     try {
@@ -189,25 +209,6 @@ async function main(): Promise<void> {
       await sim.close();
       process.exit(1);
     }
-  }
-  let stopping = false;
-  const stop = (why: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`\n${why}, stopping\n`);
-    Promise.resolve(demo?.stop()).then(() => sim.close()).then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(`${signal} received`));
-  // `npm run sim` runs us under npm's shell, which dies of a SIGTERM sent to npm without passing it on: we would be
-  // left running, reparented. That shell outlives us otherwise, so a new parent means npm was stopped.
-  if (process.env.npm_lifecycle_event !== undefined) {
-    const parent = process.ppid;
-    setInterval(() => {
-      if (process.ppid !== parent) stop(`parent process ${parent} exited`);
-    }, PARENT_CHECK_MS).unref();
   }
 }
 
