@@ -93,7 +93,16 @@ export function createPersonSync(config: DestinationConfigInput | DestinationCon
   const listeners = new Set<(event: SyncEvent) => void>();
   const iterators = new Set<{ push(e: SyncEvent): void; end(): void }>();
   const emit = (event: SyncEvent) => {
-    for (const listener of listeners) listener(event);
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (e) {
+        // A listener's bug must not cost an export its outcome: it is thrown again outside the pipeline.
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
+    }
     for (const it of iterators) it.push(event);
   };
   const onClientEvent = (event: ClientEvent) => {

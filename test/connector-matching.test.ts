@@ -413,6 +413,32 @@ describe('first dedup values Get Leads cannot serve', () => {
 });
 
 describe('progress', () => {
+  it("isolates a listener that throws: the export still gets its outcome and drain resolves; the error is thrown again on its own", async () => {
+    t = await connectorSim();
+    const sync = t.connector();
+    await sync.connect();
+    sync.on('outcome', () => {
+      throw new Error('listener bug');
+    });
+    const rethrown: unknown[] = [];
+    const original = globalThis.queueMicrotask;
+    globalThis.queueMicrotask = (task) => {
+      try {
+        task();
+      } catch (e) {
+        rethrown.push(e);
+      }
+    };
+    try {
+      expect(await sync.push(profileExport('a@example.com')).done).toMatchObject({ status: 'created' });
+      await sync.drain();
+    } finally {
+      globalThis.queueMicrotask = original;
+    }
+    expect(rethrown).toEqual([new Error('listener bug')]);
+    expect(sync.counters()).toMatchObject({ created: 1, pending: 0 });
+  });
+
   it('streams events through an async iterator until close, and counts calls and answers', async () => {
     t = await connectorSim();
     const sync = t.connector();
