@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createSimulator, SimClock, type Simulator } from '../simulator/index.js';
 import { demoConfig, startDemo } from '../simulator/demo/index.js';
+import { uiState } from '../simulator/ui/index.js';
 import type { ConfigFile } from '../simulator/config.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -372,6 +373,14 @@ describe('the dashboard in Chromium', () => {
 
       // The blocked write's lead: the title kept, blocked for AEP, and only the city changed by AEP in its history.
       const blocked = steps.find((st) => st.id === 'blocked')!;
+      // The timeline is redrawn on every demo update; a keyboard user on one of its links keeps the focus.
+      const link = `#demo-timeline li[data-step="blocked"] a[href="#/leads/${blocked.leadIds[0]}"]`;
+      await page.focus(link);
+      await page.$eval(link, (a) => a.setAttribute('data-before-redraw', ''));
+      const recovery = steps[steps.length - 1];
+      uiState(sim.runtime).demo.finish(recovery.id, sim.runtime.clock.now(), recovery.result!, false, recovery.leadIds);
+      await page.waitForFunction((selector) => document.querySelector(selector)?.hasAttribute('data-before-redraw') === false, link);
+      expect(await page.evaluate((selector) => document.activeElement === document.querySelector(selector), link)).toBe(true);
       await page.click(`#demo-timeline li[data-step="blocked"] a[href="#/leads/${blocked.leadIds[0]}"]`);
       await page.waitForSelector('#lead-detail:not([hidden]) #lead-activities');
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('lead-detail');
@@ -499,7 +508,7 @@ describe('the dashboard in Chromium', () => {
       });
     /** Tabs (forward or back) until the focused element matches, checking every stop shows its focus. */
     const tabTo = async (matches: (f: { id: string; label: string }) => boolean, key = 'Tab') => {
-      for (let i = 0; i < 40; i++) {
+      for (let i = 0; i < 80; i++) {
         await page.keyboard.press(key);
         const f = await focused();
         expect(f.outline, `focus visible on ${f.id || f.label}`).toBe(true);
@@ -510,16 +519,40 @@ describe('the dashboard in Chromium', () => {
     await tabTo((f) => f.label === 'Leads');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#lead-table tbody tr[data-lead-id]');
-    await tabTo((f) => f.id === 'lead-search');
+    // Sorting and paging redraw the table: the pressed button keeps the focus.
+    await tabTo((f) => f.label === 'Email↕');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('th[aria-sort="ascending"] button[data-sort="email"]');
+    expect((await focused()).label).toBe('Email▲');
+    await tabTo((f) => f.label === 'Next ›');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#lead-summary')?.textContent === '51–100 of 120 leads');
+    expect((await focused()).label).toBe('Next ›');
+    await tabTo((f) => f.id === 'lead-search', 'Shift+Tab');
     await page.keyboard.type(email);
     await page.waitForFunction(() => document.querySelector('#lead-summary')?.textContent?.startsWith('1–1 of 1 leads'));
     await tabTo((f) => f.label === 'Lead 42: open detail');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#lead-detail:not([hidden]) #lead-activities');
     expect((await focused()).id).toBe('lead-detail');
+    // Escape gives focus back to the lead's row even when the table takes a while to come back (a 1M-lead sort).
+    await page.route(/\/leads\?/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.continue();
+    });
     await page.keyboard.press('Escape');
     await page.waitForSelector('#lead-detail', { state: 'hidden' });
     await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Lead 42: open detail');
+    await page.unroute(/\/leads\?/);
+    // A write to the lead redraws its row (live refresh): the focus stays on it.
+    const token = await tokenFor(s);
+    await fetch(`${s.base}/rest/v1/leads.json`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ lookupField: 'id', action: 'updateOnly', input: [{ id: 42, lastName: 'Refreshed' }] }),
+    });
+    await page.waitForFunction(() => document.querySelector('#lead-table tr[data-lead-id="42"] td:nth-child(4)')?.textContent === 'Refreshed');
+    expect((await focused()).label).toBe('Lead 42: open detail');
 
     await tabTo((f) => f.label === 'Fields & blocks', 'Shift+Tab');
     await page.keyboard.press('Enter');

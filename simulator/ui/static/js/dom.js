@@ -43,6 +43,20 @@ export function replace(el, ...children) {
   return append(el, children);
 }
 
+/**
+ * Runs `render` (which rebuilds `container`) and gives focus back to the rebuilt element with the same `data-key`
+ * as the one focused before, or to `wanted` when given; a live refresh or a pager click thus never drops a keyboard
+ * user's focus. When that element is gone or disabled, the first enabled keyed element of the container gets it.
+ */
+export function keepFocus(container, render, wanted) {
+  const active = document.activeElement;
+  const key = wanted ?? (active && container.contains(active) ? active.dataset.key : undefined);
+  render();
+  if (!key) return;
+  const target = container.querySelector(`[data-key="${CSS.escape(key)}"]:not([disabled])`) ?? container.querySelector('[data-key]:not([disabled])');
+  target?.focus();
+}
+
 const nf = new Intl.NumberFormat('en-US');
 export const num = (n) => (typeof n === 'number' ? nf.format(n) : '—');
 

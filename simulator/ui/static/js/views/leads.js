@@ -1,6 +1,6 @@
 // Leads tab: a server-side paged, sorted and searched table per partition, and a lead's fields and activity history.
 import { api, enc } from '../api.js';
-import { dateTime, debounce, h, num, replace, throttle, toast, value } from '../dom.js';
+import { dateTime, debounce, h, keepFocus, num, replace, throttle, toast, value } from '../dom.js';
 
 // `optional` columns give way to the lead detail when one is open (laptop width).
 const COLUMNS = [
@@ -102,21 +102,23 @@ export function render(app, route) {
   }
 
   function renderHead() {
-    replace(
+    keepFocus(thead, () => replace(
       thead,
       h('tr', null, COLUMNS.map((c) => {
         const sorted = params.sort === c.key;
         const aria = sorted ? (params.dir === 'asc' ? 'ascending' : 'descending') : 'none';
         if (c.sortable === false) return h('th', { scope: 'col', class: c.optional ? 'opt' : '' }, c.label);
         return h('th', { scope: 'col', class: `${c.num ? 'num' : ''}${c.optional ? ' opt' : ''}`, 'aria-sort': aria },
-          h('button', { class: 'sort', 'data-sort': c.key, onClick: () => set({ sort: c.key, dir: sorted && params.dir === 'asc' ? 'desc' : 'asc', offset: '0' }) },
+          h('button', { class: 'sort', 'data-sort': c.key, 'data-key': `sort-${c.key}`, onClick: () => set({ sort: c.key, dir: sorted && params.dir === 'asc' ? 'desc' : 'asc', offset: '0' }) },
             c.label, h('span', { class: 'sort-ind', 'aria-hidden': 'true' }, sorted ? (params.dir === 'asc' ? '▲' : '▼') : '↕')));
       })),
-    );
+    ));
   }
 
   // Only the answer to the latest request is shown: a slow first sort must not overwrite the page asked for after it.
   let tableRequest = 0;
+  /** The `data-key` of the row link to focus when the table is next drawn (after Escape closed that lead). */
+  let focusLeadAfterLoad;
   async function loadTable() {
     const q = new URLSearchParams({ partition: params.partition, sort: params.sort, dir: params.dir, offset: params.offset, limit: params.limit, field: params.field });
     if (params.q.trim()) q.set('q', params.q.trim());
@@ -144,12 +146,14 @@ export function render(app, route) {
     const from = page.total === 0 ? 0 : page.offset + 1;
     const to = page.offset + page.rows.length;
     summary.textContent = `${num(from)}–${num(to)} of ${num(page.total)} leads${page.search ? ` whose ${SEARCH_FIELDS.find(([v]) => v === page.search.field)[1].toLowerCase()} starts with “${page.search.q}”` : ''}`;
-    replace(
+    const wanted = focusLeadAfterLoad;
+    focusLeadAfterLoad = undefined;
+    keepFocus(tbody, () => replace(
       tbody,
       page.rows.length
         ? page.rows.map((r) =>
             h('tr', { class: r.id === leadId ? 'selected' : '', dataset: { leadId: String(r.id) } },
-              h('td', { class: 'num' }, h('a', { href: hashFor(params, r.id), 'aria-label': `Lead ${r.id}: open detail` }, r.id)),
+              h('td', { class: 'num' }, h('a', { href: hashFor(params, r.id), 'aria-label': `Lead ${r.id}: open detail`, 'data-key': `lead-${r.id}` }, r.id)),
               h('td', null, value(r.email)),
               h('td', { class: 'opt' }, value(r.firstName)),
               h('td', null, value(r.lastName)),
@@ -158,7 +162,7 @@ export function render(app, route) {
               h('td', { class: 'mono nowrap opt', title: dateTime(r.updatedAt) }, r.updatedAt.slice(5, 19).replace('T', ' ')),
             ))
         : h('tr', null, h('td', { colspan: COLUMNS.length, class: 'empty' }, 'No leads match.')),
-    );
+    ), wanted);
     renderPager(page);
   }
 
@@ -168,15 +172,15 @@ export function render(app, route) {
     const lastOffset = Math.max(0, Math.floor((page.total - 1) / limit) * limit);
     const go = (o) => set({ offset: String(Math.max(0, o)) });
     const pages = Math.max(1, Math.ceil(page.total / limit));
-    const pageInput = h('input', { type: 'number', min: 1, max: pages, value: String(Math.floor(offset / limit) + 1), style: 'width:90px', 'aria-label': 'Page number', onChange: (e) => go((Math.min(pages, Math.max(1, Number(e.target.value))) - 1) * limit) });
-    replace(
+    const pageInput = h('input', { type: 'number', min: 1, max: pages, value: String(Math.floor(offset / limit) + 1), style: 'width:90px', 'aria-label': 'Page number', 'data-key': 'page', onChange: (e) => go((Math.min(pages, Math.max(1, Number(e.target.value))) - 1) * limit) });
+    keepFocus(pager, () => replace(
       pager,
-      h('button', { onClick: () => go(0), disabled: offset === 0 }, '« First'),
-      h('button', { onClick: () => go(offset - limit), disabled: offset === 0, id: 'lead-prev' }, '‹ Previous'),
+      h('button', { onClick: () => go(0), disabled: offset === 0, 'data-key': 'first' }, '« First'),
+      h('button', { onClick: () => go(offset - limit), disabled: offset === 0, id: 'lead-prev', 'data-key': 'prev' }, '‹ Previous'),
       h('label', { class: 'row' }, 'Page', pageInput, h('span', { class: 'muted' }, `of ${num(pages)}`)),
-      h('button', { onClick: () => go(offset + limit), disabled: offset + limit >= page.total, id: 'lead-next' }, 'Next ›'),
-      h('button', { onClick: () => go(lastOffset), disabled: offset >= lastOffset }, 'Last »'),
-    );
+      h('button', { onClick: () => go(offset + limit), disabled: offset + limit >= page.total, id: 'lead-next', 'data-key': 'next' }, 'Next ›'),
+      h('button', { onClick: () => go(lastOffset), disabled: offset >= lastOffset, 'data-key': 'last' }, 'Last »'),
+    ));
   }
 
   function showDetail(open) {
@@ -201,6 +205,7 @@ export function render(app, route) {
       return;
     }
     if (mine !== detailRequest) return;
+    const hadFocus = detail.contains(document.activeElement);
     showDetail(true);
     replace(
       detail,
@@ -239,7 +244,7 @@ export function render(app, route) {
           ]
         : null,
     );
-    if (focus) detail.focus();
+    if (focus || hadFocus) detail.focus();
   }
 
   function close() {
@@ -248,9 +253,9 @@ export function render(app, route) {
 
   detail.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') {
-      const id = leadId;
+      // Focus returns to the lead's row once the table has been drawn again, however long that takes.
+      focusLeadAfterLoad = `lead-${leadId}`;
       close();
-      setTimeout(() => document.querySelector(`#lead-table tr[data-lead-id="${id}"] a`)?.focus(), 100);
     }
   });
 

@@ -1,6 +1,6 @@
 // Overview tab: the instance (partitions, workspaces, services, dedupe rule, limits, org mapping, HIPAA), live usage, the latest run, recent events.
 import { api, enc } from '../api.js';
-import { h, num, replace, throttle, dateTime, time } from '../dom.js';
+import { h, keepFocus, num, replace, throttle, dateTime, time } from '../dom.js';
 import { usageChart } from '../charts.js';
 import { feedItem } from './feed.js';
 import { runSummaryPanel } from './runs.js';
@@ -142,13 +142,13 @@ export function render(app, _route) {
     }
     demoPanel.hidden = false;
     // What happened, in full, once a step is done; until then what to look for (in full while it runs).
-    replace(demoList, demo.steps.map((st) => h('li', { class: `step ${st.state}`, dataset: { step: st.id, state: st.state } },
+    keepFocus(demoList, () => replace(demoList, demo.steps.map((st) => h('li', { class: `step ${st.state}`, dataset: { step: st.id, state: st.state } },
       h('span', { class: 'mark', 'aria-hidden': 'true' }, MARK[st.state]),
       h('div', null,
         h('div', null, h('strong', null, st.title), h('span', { class: `muted small${st.state === 'running' ? ' now' : ''}` }, `  +${st.dueSeconds} s · ${STATE[st.state]}`)),
         st.result
-          ? h('div', { class: 'small result' }, st.result, st.leadIds.length ? h('span', { class: 'lead-links' }, ' — open ', st.leadIds.slice(0, 3).map((id, i) => [i ? ', ' : '', h('a', { href: `#/leads/${id}` }, `lead ${id}`)]), st.leadIds.length > 3 ? ` and ${st.leadIds.length - 3} more` : '') : null)
-          : h('div', { class: `small muted ${st.state === 'running' ? 'result' : 'preview'}`, title: st.detail }, st.detail)))));
+          ? h('div', { class: 'small result' }, st.result, st.leadIds.length ? h('span', { class: 'lead-links' }, ' — open ', st.leadIds.slice(0, 3).map((id, i) => [i ? ', ' : '', h('a', { href: `#/leads/${id}`, 'data-key': `${st.id}-${id}` }, `lead ${id}`)]), st.leadIds.length > 3 ? ` and ${st.leadIds.length - 3} more` : '') : null)
+          : h('div', { class: `small muted ${st.state === 'running' ? 'result' : 'preview'}`, title: st.detail }, st.detail))))));
   }
 
   const recent = [];

@@ -1,6 +1,6 @@
 // Connector runs tab: per-profile outcomes (created, updated, skipped with reason, rejected, failed), counts and throughput over time.
 import { api } from '../api.js';
-import { dateTime, h, num, replace, throttle, time, value } from '../dom.js';
+import { dateTime, h, keepFocus, num, replace, throttle, time, value } from '../dom.js';
 import { legend, OUTCOME_COLORS, stackedBars } from '../charts.js';
 
 const OUTCOMES = ['created', 'updated', 'skipped', 'rejected', 'failed'];
@@ -53,14 +53,14 @@ export function render(app, route) {
       return;
     }
     if (runId === null || !runs.some((r) => r.id === runId)) runId = runs[runs.length - 1].id;
-    replace(runList, h('div', { class: 'table-wrap' }, h('table', { 'aria-label': 'Runs' },
+    keepFocus(runList, () => replace(runList, h('div', { class: 'table-wrap' }, h('table', { 'aria-label': 'Runs' },
       h('thead', null, h('tr', null, h('th', null, 'Run'), h('th', null, 'Destination'), h('th', null, 'State'), h('th', null, 'Started (UTC)'), OUTCOMES.map((o) => h('th', { class: 'num' }, o)))),
       h('tbody', null, runs.map((r) => h('tr', { class: r.id === runId ? 'selected' : '' },
-        h('td', null, h('a', { href: `#/runs/${r.id}`, 'aria-current': r.id === runId ? 'true' : null }, r.name)),
+        h('td', null, h('a', { href: `#/runs/${r.id}`, 'aria-current': r.id === runId ? 'true' : null, 'data-key': `run-${r.id}` }, r.name)),
         h('td', null, `${r.destination.munchkinId} / ${r.destination.partition}`),
         h('td', null, r.state),
         h('td', { class: 'mono' }, dateTime(r.startedAt).replace(' UTC', '')),
-        OUTCOMES.map((o) => h('td', { class: 'num' }, num(r.counts[o])))))))));
+        OUTCOMES.map((o) => h('td', { class: 'num' }, num(r.counts[o]))))))))));
     const run = runs.find((r) => r.id === runId);
     replace(summary, runSummaryPanel(run));
   }
@@ -77,16 +77,16 @@ export function render(app, route) {
       return;
     }
     const page = data.page;
-    replace(table, page.outcomes.length ? page.outcomes.map((o) => h('tr', { dataset: { outcome: o.status } },
+    keepFocus(table, () => replace(table, page.outcomes.length ? page.outcomes.map((o) => h('tr', { dataset: { outcome: o.status } },
       h('td', { class: 'mono' }, time(new Date(o.at).toISOString())),
       h('td', null, value(o.email ?? o.profile), o.email && o.profile !== o.email ? h('div', { class: 'muted small mono' }, o.profile) : null),
       h('td', null, h('span', { class: `badge ${o.status}` }, o.status)),
       h('td', null, o.reason ?? ''),
-      h('td', { class: 'num' }, o.leadId ? h('a', { href: `#/leads/${o.leadId}` }, o.leadId) : '—'))) : h('tr', null, h('td', { colspan: 5, class: 'empty' }, 'No outcomes yet.')));
-    replace(pager,
+      h('td', { class: 'num' }, o.leadId ? h('a', { href: `#/leads/${o.leadId}`, 'data-key': `${o.profile}@${o.at}` }, o.leadId) : '—'))) : h('tr', null, h('td', { colspan: 5, class: 'empty' }, 'No outcomes yet.'))));
+    keepFocus(pager, () => replace(pager,
       h('span', { class: 'muted' }, `${num(page.total === 0 ? 0 : page.offset + 1)}–${num(page.offset + page.outcomes.length)} of ${num(page.total)} (newest first)`),
-      h('button', { disabled: offset === 0, onClick: () => { offset = Math.max(0, offset - limit); void loadOutcomes(); } }, '‹ Newer'),
-      h('button', { disabled: offset + limit >= page.total, onClick: () => { offset += limit; void loadOutcomes(); } }, 'Older ›'));
+      h('button', { disabled: offset === 0, 'data-key': 'newer', onClick: () => { offset = Math.max(0, offset - limit); void loadOutcomes(); } }, '‹ Newer'),
+      h('button', { disabled: offset + limit >= page.total, 'data-key': 'older', onClick: () => { offset += limit; void loadOutcomes(); } }, 'Older ›')));
   }
 
   const reloadOutcomes = throttle(() => { if (offset === 0) void loadOutcomes(); }, 1000);
