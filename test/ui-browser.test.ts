@@ -485,10 +485,13 @@ describe('the dashboard in Chromium', () => {
     await page.click('button[data-sort="lastName"]');
     await page.waitForSelector('th[aria-sort="ascending"] button[data-sort="lastName"]');
     const byName = await page.$$eval('#lead-table tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.leadId));
+    const emailDone = page.waitForEvent('requestfinished', (r) => /sort=email/.test(r.url()));
     release();
     expect(heldSeen).toBe(true);
-    await page.waitForResponse(/\/leads\?.*sort=email/);
-    await page.waitForTimeout(200);
+    await emailDone;
+    // The late answer has been read by the page by now; give it a few frames to (wrongly) draw it.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await page.waitForTimeout(100);
     expect(await page.$$eval('#lead-table tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.leadId))).toEqual(byName);
     expect(await page.getAttribute('button[data-sort="lastName"]', 'data-sort')).toBe('lastName');
     expect(await page.$eval('th[aria-sort="ascending"] button', (b) => (b as HTMLElement).dataset.sort)).toBe('lastName');
