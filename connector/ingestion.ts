@@ -1,9 +1,9 @@
 // The Data Ingestion write path: partition + dedupeFields in one asynchronous call, outcomes read back from the instance.
-import { sameMarketoValue } from './mapping.js';
+import { keptFields as keptOf } from './mapping.js';
 import type { Slot } from './marketo/pacer.js';
-import type { FieldValue, LeadRecord } from './marketo/types.js';
+import type { LeadRecord } from './marketo/types.js';
 import { findLeadsByFirstValue, firstValueKey, lookupProblem, matchingLeads } from './dedup.js';
-import { REASON, connectorReason as connector, type KeptField } from './outcomes.js';
+import { REASON, connectorReason as connector } from './outcomes.js';
 import type { Job, PipelineContext, StageHooks } from './job.js';
 
 /**
@@ -53,10 +53,7 @@ export async function ingestBatch(ctx: PipelineContext, jobs: Job[], slot: Slot,
 
   const targets = [...new Set(open.flatMap((j) => Object.keys(j.prep.record)))];
   const deadline = submittedAt + config.ingestion.timeoutMs;
-  const keptFields = (job: Job, lead: LeadRecord): KeptField[] =>
-    Object.entries(job.prep.record)
-      .filter(([field, sent]) => !sameMarketoValue(fields.get(field)?.dataType ?? 'string', sent, (lead[field] ?? null) as FieldValue))
-      .map(([field, sent]) => ({ field, sent, kept: (lead[field] ?? null) as FieldValue }));
+  const keptFields = (job: Job, lead: LeadRecord) => keptOf(job.prep.record, lead, fields);
   const changedSince = (lead: LeadRecord) => typeof lead.updatedAt === 'string' && Date.parse(lead.updatedAt) >= Math.floor(submittedAt / 1000) * 1000;
 
   while (open.length > 0) {

@@ -1,6 +1,7 @@
 // XDM -> Marketo: the documented type compatibility table, checked against describe2, and value conversion per type.
 import type { MappingEntry, XdmType } from './config.js';
 import type { Describe2Field, FieldValue } from './marketo/types.js';
+import type { KeptField } from './outcomes.js';
 
 /**
  * The Person Sync page's table, in describe2 `dataType` vocabulary: Text Area reports `text`, Score reports `integer`
@@ -119,4 +120,14 @@ export function sameMarketoValue(marketoType: string, sent: FieldValue, kept: Fi
   if (typeof sent === 'number' || typeof kept === 'number') return Number(sent) === Number(kept);
   if (marketoType === 'email') return String(sent).trim().toLowerCase() === String(kept).trim().toLowerCase();
   return String(sent) === String(kept);
+}
+
+/** The fields of a written record whose value on the lead read back differs from what was sent (Block Field Updates). */
+export function keptFields(record: Record<string, FieldValue>, lead: Record<string, FieldValue | undefined>, fields: ReadonlyMap<string, Describe2Field>): KeptField[] {
+  const kept: KeptField[] = [];
+  for (const [field, sent] of Object.entries(record)) {
+    const value = lead[field] ?? null;
+    if (!sameMarketoValue(fields.get(field)?.dataType ?? 'string', sent, value)) kept.push({ field, sent, kept: value });
+  }
+  return kept;
 }

@@ -1,10 +1,10 @@
 // The REST write path: Marketo's own upsert, or a lookup then update by id / create in the partition; and read-back.
-import { sameMarketoValue } from './mapping.js';
+import { keptFields } from './mapping.js';
 import { MarketoCallError } from './marketo/errors.js';
 import type { Slot } from './marketo/pacer.js';
-import type { FieldValue, LeadRecord, MarketoReason, SyncAction, SyncRecordResult } from './marketo/types.js';
+import type { LeadRecord, MarketoReason, SyncAction, SyncRecordResult } from './marketo/types.js';
 import { decide, findLeadsByFirstValue, firstValueKey, lookupProblem, matchingLeads } from './dedup.js';
-import { REASON, connectorReason, type KeptField, type Reason } from './outcomes.js';
+import { REASON, connectorReason, type Reason } from './outcomes.js';
 import type { Job, PipelineContext, StageHooks } from './job.js';
 
 /** Times a job may go back to matching (lead deleted meanwhile, createOnly refused, create unanswered). */
@@ -94,14 +94,8 @@ export async function readBack(ctx: PipelineContext, jobs: Job[], slot: Slot, ho
   const byId = new Map(leads.map((l) => [l.id, l]));
   for (const job of jobs) {
     const lead = byId.get(job.leadId!);
-    const kept: KeptField[] = [];
     if (!lead) job.notes.push(`read-back: lead ${job.leadId} is no longer readable`);
-    else {
-      for (const [field, sent] of Object.entries(job.prep.record)) {
-        const value = (lead[field] ?? null) as FieldValue;
-        if (!sameMarketoValue(fields.get(field)?.dataType ?? 'string', sent, value)) kept.push({ field, sent, kept: value });
-      }
-    }
+    const kept = lead ? keptFields(job.prep.record, lead, fields) : [];
     hooks.finish(job, job.written!.status, { leadId: job.leadId, action: job.written!.action, kept });
   }
 }
