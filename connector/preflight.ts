@@ -16,6 +16,9 @@ export interface AdminSettings {
 /** Where preflight reads AdminSettings from: null means "not verifiable here" (a real instance). */
 export type AdminSettingsSource = (munchkinId: string) => Promise<AdminSettings | null>;
 
+/** The dedupeFields Data Ingestion names (besides custom string/integer fields), per its documentation. */
+const DATA_INGESTION_DEDUPE_FIELDS = ['id', 'email', 'sfdcAccountId', 'sfdcContactId', 'sfdcLeadId', 'sfdcLeadOwnerId'];
+
 export const CONNECT_PERMISSIONS: readonly AepPermission[] = ['View Destinations', 'Manage Destinations'];
 export const ACTIVATE_PERMISSIONS: readonly AepPermission[] = ['View Destinations', 'Activate Destinations', 'View Profiles', 'View Segments'];
 
@@ -121,6 +124,18 @@ export async function runPreflight(
     const mapped = config.mapping.some((m) => m.target === name) || name === 'email';
     if (!mapped) error('dedup-field', `${which} '${name}' is the target of no mapping, so no profile would have a value for it; map an XDM attribute to '${name}'`);
   });
+
+  if (config.writePath === 'data-ingestion') {
+    for (const name of config.dedupFields) {
+      const field = fields.get(name);
+      if (!field || DATA_INGESTION_DEDUPE_FIELDS.includes(name)) continue;
+      const type = field.dataType === 'string' || field.dataType === 'integer' ? `a ${field.dataType} field` : `of type ${field.dataType}`;
+      warning(
+        'dedup-field',
+        `Data Ingestion documents dedupeFields as ${DATA_INGESTION_DEDUPE_FIELDS.join(', ')} or custom string/integer fields; '${name}' is ${type}, which Marketo may refuse unless it is a custom field`,
+      );
+    }
+  }
 
   config.mapping.forEach((entry, i) => {
     const problem = checkMappingEntry(entry, i, fields);
