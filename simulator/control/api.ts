@@ -55,6 +55,8 @@ export interface Control {
   reset(): { instances: string[] };
   /** The whole state (every instance, its leads, activities and tokens, the clock) in the --data file format. */
   snapshot(): StateSnapshot;
+  /** The same document as JSON text in chunks (what GET /__sim/snapshot sends): a state past V8's ~512 MB string limit still goes out. */
+  snapshotText(): string[];
   /** Replaces every instance with a snapshot's; refuses another format or version (400) and changes nothing then. */
   restore(snapshot: StateSnapshot | unknown): { instances: string[] };
 

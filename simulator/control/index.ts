@@ -62,7 +62,11 @@ export function createControlRouter(
   const id = (req: Request) => String(req.params.munchkinId);
 
   router.post('/reset', (_req, res) => void res.json(control.reset()));
-  router.get('/snapshot', (_req, res) => void res.json(control.snapshot()));
+  router.get('/snapshot', (_req, res) => {
+    res.type('application/json');
+    for (const chunk of control.snapshotText()) res.write(chunk);
+    res.end();
+  });
   router.put('/snapshot', (req, res) => void res.json(control.restore(req.body)));
 
   router.get('/instances', (_req, res) => void res.json(control.listInstances()));

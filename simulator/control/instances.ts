@@ -3,6 +3,7 @@ import { DefinitionError } from '../runtime.js';
 import type { InstanceState } from '../domain/instance.js';
 import { restoreState, snapshotState, SnapshotError } from '../domain/snapshot.js';
 import { applyRestored } from '../store/apply-snapshot.js';
+import { stateChunks } from '../store/state-file.js';
 import type { Control } from './api.js';
 import { checkServiceSpec } from './admin.js';
 import type { ControlContext } from './context.js';
@@ -10,7 +11,7 @@ import { ControlError, parseInput } from './errors.js';
 import { instanceDefinitionSchema, instancePatchSchema } from './schemas.js';
 import { instanceDetail } from './views.js';
 
-type InstanceControl = Pick<Control, 'reset' | 'snapshot' | 'restore' | 'listInstances' | 'createInstance' | 'getInstance' | 'patchInstance' | 'getLimits'>;
+type InstanceControl = Pick<Control, 'reset' | 'snapshot' | 'snapshotText' | 'restore' | 'listInstances' | 'createInstance' | 'getInstance' | 'patchInstance' | 'getLimits'>;
 
 export function instanceControl({ runtime, now, instance, record }: ControlContext): InstanceControl {
   return {
@@ -22,6 +23,10 @@ export function instanceControl({ runtime, now, instance, record }: ControlConte
 
     snapshot() {
       return structuredClone(snapshotState(runtime.instances.values(), runtime.seed, { now: now(), frozen: runtime.clock.frozen }));
+    },
+
+    snapshotText() {
+      return stateChunks(snapshotState(runtime.instances.values(), runtime.seed, { now: now(), frozen: runtime.clock.frozen }));
     },
 
     restore(snapshot) {

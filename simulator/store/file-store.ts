@@ -1,13 +1,13 @@
-// The --data file: every instance in one lowdb JSON file, loaded at start, written atomically (steno) after changes and on close.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// The --data file: every instance in one lowdb JSON file, loaded at start, written atomically after changes and on close.
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
 import type { Runtime } from '../runtime.js';
 import { restoreState, snapshotState, SnapshotError, type StateSnapshot } from '../domain/snapshot.js';
 import type { LogEntry } from '../domain/inspection-log.js';
 import { applyRestored } from './apply-snapshot.js';
+import { parseStateFile, StateFileAdapter, StateTextError } from './state-file.js';
 
 /** The data file cannot be used; the message says why and that the file was left as it is. */
 export class StoreError extends Error {
@@ -39,18 +39,13 @@ export interface FileStoreStats {
 
 /** Reads and checks a data file without changing anything; throws StoreError with the reason. */
 export function readStateFile(file: string): ReturnType<typeof restoreState> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new StoreError(`${file}: cannot read the data file: ${(e as Error).message}`);
-  }
   const refuse = (why: string) => new StoreError(`${file}: ${why}. The file was not changed; fix or move it, or start with another --data file.`);
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseStateFile(file);
   } catch (e) {
-    throw refuse(`the data file is corrupt (not valid JSON: ${(e as Error).message})`);
+    if (e instanceof StateTextError) throw refuse(`the data file is corrupt (not valid JSON: ${e.message})`);
+    throw new StoreError(`${file}: cannot read the data file: ${(e as Error).message}`);
   }
   try {
     return restoreState(data);
@@ -83,7 +78,7 @@ export class FileStore {
     this.file = file;
     this.minDelayMs = options.minDelayMs ?? 250;
     this.writeShare = options.writeShare ?? 0.1;
-    this.db = new Low<StateSnapshot | null>(new DataFile<StateSnapshot | null>(file, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), null);
+    this.db = new Low<StateSnapshot | null>(new StateFileAdapter(file), null);
     this.stats = { file, loaded, writes: 0, lastWriteMs: 0, lastBytes: 0, dirty: false };
     this.unsubscribe.push(
       runtime.log.subscribe((entry) => this.onLog(entry)),
