@@ -64,12 +64,6 @@ export class LimitTracker {
     return { inFlight: this.inFlight, windowCalls: this.window.length, dayCalls: this.dayCalls, day: this.day };
   }
 
-  reset(): void {
-    this.window = [];
-    this.dayCalls = 0;
-    this.day = '';
-  }
-
   private roll(now: number, limits: LimitSettings): void {
     const since = now - limits.rateWindowSeconds * 1000;
     let drop = 0;

@@ -46,10 +46,6 @@ export function drainIngestion(runtime: Runtime): number {
   return jobs.length;
 }
 
-export function pendingIngestion(runtime: Runtime): number {
-  return pendingByRuntime.get(runtime)?.size ?? 0;
-}
-
 function validate(instance: InstanceState, body: unknown): PersonsJob & { priority: 'normal' | 'high' } {
   const bad = (detail: string) => new IngestionError('4000801', detail);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('the body must be a JSON object');

@@ -33,7 +33,6 @@ export interface FileStoreStats {
   loaded: boolean;
   writes: number;
   lastWriteMs: number;
-  lastBytes: number;
   dirty: boolean;
 }
 
@@ -79,7 +78,7 @@ export class FileStore {
     this.minDelayMs = options.minDelayMs ?? 250;
     this.writeShare = options.writeShare ?? 0.1;
     this.db = new Low<StateSnapshot | null>(new StateFileAdapter(file), null);
-    this.stats = { file, loaded, writes: 0, lastWriteMs: 0, lastBytes: 0, dirty: false };
+    this.stats = { file, loaded, writes: 0, lastWriteMs: 0, dirty: false };
     this.unsubscribe.push(
       runtime.log.subscribe((entry) => this.onLog(entry)),
       runtime.clock.onChange(() => this.markDirty()),
@@ -141,7 +140,6 @@ export class FileStore {
       this.lastWriteEnd = performance.now();
       this.stats.writes++;
       this.stats.lastWriteMs = this.lastWriteEnd - started;
-      this.stats.lastBytes = existsSync(this.file) ? statSync(this.file).size : 0;
       if (this.dirty && !this.closed && !this.timer) this.schedule();
     });
     await this.writing;
