@@ -40,6 +40,8 @@ describe('control plane: instances', () => {
       .query({ grant_type: 'client_credentials', client_id: svc.clientId, client_secret: svc.clientSecret });
     expect(token.status).toBe(200);
     expect((await t.http.post('/__sim/instances').send({ munchkinId: '555-XYZ-777' })).status).toBe(409);
+    const huge = await t.http.post('/__sim/instances').send({ munchkinId: '111-AAA-111', leads: 20_000_000 });
+    expect([huge.status, huge.body.field, huge.body.message]).toEqual([400, 'leads', 'leads: at most 10,000,000 seeded leads']);
     const bad = await t.http.post('/__sim/instances').send({ munchkinId: 'ABC' });
     expect([bad.status, bad.body.field]).toEqual([400, 'munchkinId']);
     const badWs = await t.http.post('/__sim/instances').send({ munchkinId: '111-AAA-111', services: [{ name: 'S', workspaces: ['Nowhere'] }] });
