@@ -76,13 +76,13 @@ describe('control plane: partitions, workspaces, services, leads', () => {
     const p = await t.http.post(`/__sim/instances/${ID}/partitions`).send({ name: 'North America', description: 'NA leads' });
     expect([p.status, p.body]).toEqual([201, { id: 2, name: 'North America', description: 'NA leads', leads: 0 }]);
     const dup = await t.http.post(`/__sim/instances/${ID}/partitions`).send({ name: 'North America' });
-    expect([dup.status, dup.body.message]).toEqual([400, "name: partition 'North America' already exists"]);
+    expect([dup.status, dup.body.message]).toEqual([409, "name: partition 'North America' already exists"]);
     const w = await t.http.post(`/__sim/instances/${ID}/workspaces`).send({ name: 'NA', partitions: ['North America', 'Default'], primaryPartition: 'North America' });
     expect([w.status, w.body]).toEqual([201, { id: 2, name: 'NA', description: '', partitions: ['North America', 'Default'], primaryPartition: 'North America' }]);
     const badWs = await t.http.post(`/__sim/instances/${ID}/workspaces`).send({ name: 'X', partitions: ['Nope'] });
     expect([badWs.status, badWs.body.field, badWs.body.message]).toEqual([400, 'partitions[0]', "partitions[0]: partition 'Nope' does not exist"]);
     const dupWs = await t.http.post(`/__sim/instances/${ID}/workspaces`).send({ name: 'NA', partitions: ['Default'] });
-    expect([dupWs.status, dupWs.body.field, dupWs.body.message]).toEqual([400, 'name', "name: workspace 'NA' already exists"]);
+    expect([dupWs.status, dupWs.body.field, dupWs.body.message]).toEqual([409, 'name', "name: workspace 'NA' already exists"]);
     const badPrimary = await t.http.post(`/__sim/instances/${ID}/workspaces`).send({ name: 'Y', partitions: ['Default'], primaryPartition: 'North America' });
     expect([badPrimary.status, badPrimary.body.field]).toEqual([400, 'primaryPartition']);
     const unknownKey = await t.http.post(`/__sim/instances/${ID}/partitions`).send({ name: 'Z', colour: 'red' });

@@ -31,12 +31,12 @@ export function controlContext(runtime: Runtime): ControlContext {
   };
 }
 
-/** Domain admin errors are bad input (400) naming the field the caller sent (the domain's, else `field`). */
+/** Domain admin errors name the field the caller sent (the domain's, else `field`): 409 for a taken name, else 400. */
 export function admin<T>(field: string, work: () => T): T {
   try {
     return work();
   } catch (e) {
-    if (e instanceof AdminError) throw new ControlError(400, `${e.field ?? field}: ${e.message}`, e.field ?? field);
+    if (e instanceof AdminError) throw new ControlError(e.taken ? 409 : 400, `${e.field ?? field}: ${e.message}`, e.field ?? field);
     throw e;
   }
 }

@@ -7,21 +7,23 @@ export class AdminError extends Error {
     message: string,
     /** The input key at fault (`name`, `partitions[1]`, `primaryPartition`), when the domain knows it. */
     readonly field?: string,
+    /** The name is taken (a conflict with the state, not a bad value). */
+    readonly taken = false,
   ) {
     super(message);
     this.name = 'AdminError';
   }
 }
 
-function check(condition: unknown, message: string, field?: string): asserts condition {
-  if (!condition) throw new AdminError(message, field);
+function check(condition: unknown, message: string, field?: string, taken = false): asserts condition {
+  if (!condition) throw new AdminError(message, field, taken);
 }
 
 /** Admin > Workspaces & Partitions > Person Partitions > Create New Person Partition. Names are unique. */
 export function createPartition(state: InstanceState, spec: { name: string; description?: string }): Partition {
   const name = spec.name.trim();
   check(name !== '', 'partition name must not be empty', 'name');
-  check(!partitionByName(state, name), `partition '${name}' already exists`, 'name');
+  check(!partitionByName(state, name), `partition '${name}' already exists`, 'name', true);
   const partition: Partition = { id: state.counters.nextPartitionId++, name, description: spec.description ?? '' };
   state.partitions.push(partition);
   return partition;
@@ -39,7 +41,7 @@ export interface WorkspaceSpec {
 export function createWorkspace(state: InstanceState, spec: WorkspaceSpec): Workspace {
   const name = spec.name.trim();
   check(name !== '', 'workspace name must not be empty', 'name');
-  check(!workspaceByName(state, name), `workspace '${name}' already exists`, 'name');
+  check(!workspaceByName(state, name), `workspace '${name}' already exists`, 'name', true);
   const workspace: Workspace = { id: state.counters.nextWorkspaceId++, name, description: spec.description ?? '', partitionIds: [], primaryPartitionId: 0 };
   assignPartitions(state, workspace, spec.partitions, spec.primaryPartition);
   state.workspaces.push(workspace);
