@@ -62,5 +62,8 @@ describe('faults on Identity', () => {
     expect(res.body.expires_in).toBe(3599);
     const record = t.sim.runtime.firstInstance().tokens.get(res.body.access_token)!;
     expect(record.issuedAt - t.clock.now()).toBe(0);
+    // Its log entry is dated when it answered, after the entries written while it waited.
+    const entries = t.sim.control.log.query({ kind: 'request' }).entries;
+    expect(entries.at(-1)).toMatchObject({ path: '/identity/oauth/token', status: 200, at: new Date(t.clock.now()).toISOString() });
   });
 });

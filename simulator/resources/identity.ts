@@ -16,11 +16,11 @@ function oauthError(res: Response, status: number, error: string, description: s
 }
 
 export async function serveIdentity(runtime: Runtime, instance: InstanceState, req: Request, res: Response): Promise<void> {
-  const now = runtime.clock.now();
   const url = new URL(req.url, 'http://localhost');
   const log = (status: number, message: string, clientId?: string) =>
     runtime.log.append({
-      at: new Date(now).toISOString(),
+      // When the answer is given (after any injected latency), like REST entries, so `at` follows `seq`.
+      at: new Date(runtime.clock.now()).toISOString(),
       munchkinId: instance.munchkinId,
       kind: 'request',
       message: `${req.method} /identity${url.pathname} -> ${status}${message ? ` ${message}` : ''}`,
