@@ -121,19 +121,20 @@ export async function serveRest(runtime: Runtime, instance: InstanceState, route
   const now = runtime.clock.now();
   const requestId = newRequestId(runtime.random.requestIds, now);
   const limits = instance.settings.limits;
+  // The path inside the instance, however it was reached (prefix, Host header, root); the log keeps the Munchkin ID apart.
+  const url = new URL(req.url, 'http://localhost');
+  const path = normalizePath(url.pathname);
   if (Buffer.byteLength(req.originalUrl, 'utf8') > limits.maxUriBytes) {
     req.resume();
     sendGatewayError(res, 414);
-    logRequest(runtime, instance, req, instancePath(req), 414, null, requestId, undefined);
+    logRequest(runtime, instance, req, path, 414, null, requestId, undefined);
     return;
   }
   const raw = await readBody(req, res, limits.maxBodyBytes);
   if (raw === null) {
-    logRequest(runtime, instance, req, instancePath(req), 413, null, requestId, undefined);
+    logRequest(runtime, instance, req, path, 413, null, requestId, undefined);
     return;
   }
-  const url = new URL(req.url, 'http://localhost');
-  const path = normalizePath(url.pathname);
   let body: ParsedBody | MarketoError;
   try {
     body = parseBody(raw, req.headers['content-type']);
@@ -231,11 +232,6 @@ export async function serveRest(runtime: Runtime, instance: InstanceState, route
     admission?.finish(code);
     logRequest(runtime, instance, req, path, 200, code, requestId, caller?.service.clientId);
   }
-}
-
-/** The call's path inside its instance (`/rest/v1/leads.json`, whichever way the instance was reached); the log keeps the Munchkin ID apart. */
-function instancePath(req: Request): string {
-  return normalizePath(new URL(req.url, 'http://localhost').pathname);
 }
 
 function logRequest(
