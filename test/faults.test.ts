@@ -185,6 +185,11 @@ describe('faults', () => {
     expect([res.status, res.body]).toEqual([429, { error_code: '429001', message: 'Service usage limit reached' }]);
     const ok = await t.http.post(`/subscriptions/${ID}/persons`).set('X-Mkto-User-Token', token).send({ persons: [{ email: 'a@x.com' }] });
     expect(ok.status).toBe(202);
+    // Munchkin IDs are case-insensitive in the ingestion path too, in the fault and in the call.
+    const fault = t.sim.control.faults.add({ error: '4030801', match: { path: '/subscriptions/123-abc-456/persons' } });
+    expect(fault.match.path).toBe(`/subscriptions/${ID}/persons`);
+    const lower = await t.http.post('/subscriptions/123-abc-456/persons').set('X-Mkto-User-Token', token).send({ persons: [{ email: 'a@x.com' }] });
+    expect([lower.status, lower.body.error_code]).toEqual([403, '4030801']);
   });
 
   it('probabilistic faults repeat exactly for the same seed', async () => {

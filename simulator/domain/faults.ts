@@ -136,13 +136,13 @@ export function unreachableFault(effect: FaultEffect, match: FaultMatch): { fiel
   const method = match.method?.toUpperCase();
   if (effect.kind === 'upsertRace') {
     if (method !== undefined && method !== SYNC_LEADS.method) return { field: 'match.method', message: `the upsert race window only applies to ${SYNC_LEADS.method} ${SYNC_LEADS.path} (Sync Leads)` };
-    if (match.path !== undefined && !match.path.includes('*') && stripMunchkin(match.path) !== SYNC_LEADS.path) {
+    if (match.path !== undefined && !match.path.includes('*') && canonicalPath(match.path) !== SYNC_LEADS.path) {
       return { field: 'match.path', message: `the upsert race window only applies to ${SYNC_LEADS.method} ${SYNC_LEADS.path} (Sync Leads)` };
     }
     return null;
   }
   if (match.path === undefined || match.path.includes('*')) return null;
-  const path = stripMunchkin(match.path);
+  const path = canonicalPath(match.path);
   const api = apiOf(path);
   const probe: FaultTarget = { api, munchkinId: '', method: method ?? 'POST', path };
   if (appliesTo(effect, { ...match, path }, probe)) return null;
@@ -153,7 +153,9 @@ export function unreachableFault(effect: FaultEffect, match: FaultMatch): { fiel
   return { field: 'match.path', message: `${path} is an Identity path: only httpStatus, latencyMs and drop apply there (use revokeToken or error 601 on a REST path to exercise re-authentication)` };
 }
 
-const stripMunchkin = (path: string) => path.replace(/^\/\d{3}-[A-Za-z]{3}-\d{3}(?=\/)/, '');
+/** A path as calls are matched: without an instance prefix, and with the ingestion path's Munchkin ID in upper case. */
+const canonicalPath = (path: string) =>
+  path.replace(/^\/\d{3}-[A-Za-z]{3}-\d{3}(?=\/)/, '').replace(/^\/subscriptions\/(\d{3}-[A-Za-z]{3}-\d{3})(?=\/|$)/, (_, id: string) => `/subscriptions/${id.toUpperCase()}`);
 
 /** The live faults of one emulator. Consulting draws from the seeded source only for probabilistic faults that match. */
 export class FaultEngine {
@@ -166,7 +168,7 @@ export class FaultEngine {
     const match: FaultMatch = { ...spec.match };
     if (match.munchkinId) match.munchkinId = match.munchkinId.toUpperCase();
     if (match.method) match.method = match.method.toUpperCase();
-    if (match.path) match.path = stripMunchkin(match.path);
+    if (match.path) match.path = canonicalPath(match.path);
     if (spec.effect.kind === 'upsertRace') {
       match.method ??= SYNC_LEADS.method;
       match.path ??= SYNC_LEADS.path;
