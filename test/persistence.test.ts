@@ -227,7 +227,7 @@ describe('persistence in a real process', () => {
       }
     };
     const writers = [writer(), writer()];
-    // Each atomic write renames a new file over the old one. Kill while a later write is in flight (steno's temp file
+    // Each atomic write renames a new file over the old one. Kill while a later write is in flight (its temp file
     // exists) once a version with leads is on disk, or else after the third version with leads.
     const temp = join(file, '..', '.state.json.tmp');
     const emptySize = statSync(file).size;
