@@ -73,8 +73,8 @@ export const instanceDefinitionSchema = z
   .object({
     munchkinId: munchkinIdSchema,
     name: z.string().optional(),
-    /** Seeded faker leads put in the Default partition. */
-    leads: z.number().int().nonnegative().optional(),
+    /** Seeded faker leads put in the Default partition (bounded like --leads, so one request cannot exhaust memory). */
+    leads: z.number().int().nonnegative().max(10_000_000, "at most 10,000,000 seeded leads per instance").optional(),
     hipaaReady: z.boolean().optional(),
     imsOnboarded: z.boolean().optional(),
     imsOrgId: imsOrgIdSchema.optional(),

@@ -41,7 +41,7 @@ describe('control plane: instances', () => {
     expect(token.status).toBe(200);
     expect((await t.http.post('/__sim/instances').send({ munchkinId: '555-XYZ-777' })).status).toBe(409);
     const huge = await t.http.post('/__sim/instances').send({ munchkinId: '111-AAA-111', leads: 20_000_000 });
-    expect([huge.status, huge.body.field, huge.body.message]).toEqual([400, 'leads', 'leads: at most 10,000,000 seeded leads']);
+    expect([huge.status, huge.body.field, huge.body.message]).toEqual([400, 'leads', 'invalid instance definition: leads: at most 10,000,000 seeded leads per instance']);
     const bad = await t.http.post('/__sim/instances').send({ munchkinId: 'ABC' });
     expect([bad.status, bad.body.field]).toEqual([400, 'munchkinId']);
     const badWs = await t.http.post('/__sim/instances').send({ munchkinId: '111-AAA-111', services: [{ name: 'S', workspaces: ['Nowhere'] }] });

@@ -11,8 +11,6 @@ import { ControlError, parseInput } from './errors.js';
 import { instanceDefinitionSchema, instancePatchSchema } from './schemas.js';
 import { instanceDetail } from './views.js';
 
-const MAX_SEEDED_LEADS = 10_000_000;
-
 type InstanceControl = Pick<Control, 'reset' | 'snapshot' | 'snapshotText' | 'restore' | 'listInstances' | 'createInstance' | 'getInstance' | 'patchInstance' | 'getLimits'>;
 
 export function instanceControl({ runtime, now, instance, record }: ControlContext): InstanceControl {
@@ -58,8 +56,6 @@ export function instanceControl({ runtime, now, instance, record }: ControlConte
 
     createInstance(definition) {
       const def = parseInput(instanceDefinitionSchema, definition, 'instance definition');
-      // The bound of --leads: one request must not be able to exhaust the process's memory (20M seeded leads did).
-      if ((def.leads ?? 0) > MAX_SEEDED_LEADS) throw new ControlError(400, `leads: at most ${MAX_SEEDED_LEADS.toLocaleString('en-US')} seeded leads`, 'leads');
       if (runtime.instance(def.munchkinId)) throw new ControlError(409, `instance ${def.munchkinId.toUpperCase()} already exists`, 'munchkinId');
       for (const [i, s] of (def.services ?? []).entries()) checkServiceSpec(null, s, `services[${i}]`, def.workspaces?.map((w) => w.name));
       let state: InstanceState;
