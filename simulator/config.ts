@@ -19,19 +19,19 @@ export const imsOrgIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9]{24}@AdobeOrg$/, 'an IMS Org ID is 24 letters or digits followed by @AdobeOrg');
 
-export const limitsSchema = z
-  .object({
-    enabled: z.boolean(),
-    ratePer20s: z.number().int().positive(),
-    rateWindowSeconds: z.number().int().positive(),
-    concurrent: z.number().int().positive(),
-    dailyQuota: z.number().int().nonnegative(),
-    maxBatchSize: z.number().int().positive(),
-    maxBodyBytes: z.number().int().positive(),
-    maxUriBytes: z.number().int().positive(),
-  })
-  .partial()
-  .strict();
+/** The limit settings' fields (shared with the snapshot format, which also accepts keys it does not know). */
+export const limitsShape = {
+  enabled: z.boolean(),
+  ratePer20s: z.number().int().positive(),
+  rateWindowSeconds: z.number().int().positive(),
+  concurrent: z.number().int().positive(),
+  dailyQuota: z.number().int().nonnegative(),
+  maxBatchSize: z.number().int().positive(),
+  maxBodyBytes: z.number().int().positive(),
+  maxUriBytes: z.number().int().positive(),
+};
+
+export const limitsSchema = z.object(limitsShape).partial().strict();
 
 export const partitionSchema = z.object({ name: z.string().min(1), description: z.string().default('') }).strict();
 

@@ -1,6 +1,7 @@
 // The emulator's whole state as plain JSON (snapshot API and the --data file): one versioned format, checked on the way in.
 import { z } from 'zod';
 import { inClockRange } from './clock.js';
+import { limitsShape } from '../config.js';
 import type { FieldValue } from './fields.js';
 import {
   API_PERMISSIONS,
@@ -113,18 +114,7 @@ const fieldSchema = z.looseObject({
 });
 const tokenSchema = z.looseObject({ token: z.string().min(1), clientId: z.string(), issuedAt: z.number(), expiresAt: z.number(), revoked: z.boolean() });
 const countersSchema = z.object({ nextLeadId: id, nextActivityId: id, nextPartitionId: id, nextWorkspaceId: id, nextFieldId: id });
-const limitsSchema = z
-  .object({
-    enabled: z.boolean(),
-    ratePer20s: z.number().int().positive(),
-    rateWindowSeconds: z.number().int().positive(),
-    concurrent: z.number().int().positive(),
-    dailyQuota: z.number().int().nonnegative(),
-    maxBatchSize: z.number().int().positive(),
-    maxBodyBytes: z.number().int().positive(),
-    maxUriBytes: z.number().int().positive(),
-  })
-  .partial();
+const limitsSchema = z.object(limitsShape).partial();
 /** Settings missing from an older file take their defaults. */
 const settingsSchema = z
   .object({
